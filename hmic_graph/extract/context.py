@@ -1,0 +1,56 @@
+"""What every extractor of one release needs to know: text, layout, mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import OrganisationKind, Span
+from .gazetteer import Gazetteer, Mention
+from .lexicon import Lexicon
+from .segment import Block, BlockKind, Layout, sentences
+
+
+@dataclass
+class ReleaseContext:
+    """The shared state of one extraction run (never shared between releases)."""
+
+    text: str
+    layout: Layout
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+    mentions: list[Mention]
+    published: str | None = None
+    subjects: tuple[str, ...] = ()
+    publisher: str | None = None
+    extra_organisations: dict[str, list[Span]] = field(default_factory=dict)
+
+    def mentions_in(self, span: Span) -> list[Mention]:
+        return [m for m in self.mentions if span.start <= m.span.start and m.span.end <= span.end]
+
+    def forces_in(self, span: Span) -> list[str]:
+        """Keys of the police forces (and inspected bodies) named inside ``span``, in order."""
+        keys: list[str] = []
+        for mention in self.mentions_in(span):
+            body = self.gazetteer.body(mention.key)
+            if body.kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.INSPECTED_BODY):
+                if mention.key not in keys:
+                    keys.append(mention.key)
+        return keys
+
+    def body_sentences(self) -> list[tuple[Block, Span]]:
+        """Sentences of the body paragraphs (not quotes, headline or notes)."""
+        result = []
+        for block in self.layout.blocks:
+            if block.kind is BlockKind.BODY:
+                result.extend((block, s) for s in sentences(self.text, block.span))
+        return result
+
+    def all_sentences(self) -> list[tuple[Block, Span]]:
+        result = []
+        for block in self.layout.blocks:
+            if block.kind in (BlockKind.BODY, BlockKind.NOTE, BlockKind.HEADLINE, BlockKind.QUOTE):
+                result.extend((block, s) for s in sentences(self.text, block.span))
+        return result
+
+    def single_subject(self) -> str | None:
+        return self.subjects[0] if len(self.subjects) == 1 else None

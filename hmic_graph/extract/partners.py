@@ -1,0 +1,132 @@
+"""Partners (by kind and by name) and strategic alliances between forces.
+
+Partner kinds come from the ontology's SKOS concept scheme: each concept's
+preferred and alternative labels, in singular and plural, are the words the
+extractor looks for, so adding a kind is an ontology change.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+from ..records import Alliance, NamedPartner, PartnerKind, Span
+from ..resources import ontology_graph
+from .context import ReleaseContext
+
+PARTNER_KIND_SCHEME = URIRef("https://w3id.org/hmic-graph/id/partner-kind")
+
+
+@dataclass(frozen=True)
+class KindLexicon:
+    pattern: re.Pattern[str]
+    by_form: dict[str, tuple[str, str]]  # lower-case form -> (concept IRI, prefLabel)
+
+
+def _plurals(form: str) -> set[str]:
+    words = form.split()
+    last = words[-1]
+    if last.endswith("y") and not last.endswith(("ay", "ey", "oy")):
+        plural = last[:-1] + "ies"
+    elif last.endswith(("s", "sh", "ch", "x")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return {form, " ".join([*words[:-1], plural])}
+
+
+@functools.cache
+def kind_lexicon() -> KindLexicon:
+    """Written forms of every partner kind in the ontology's concept scheme."""
+    graph = ontology_graph()
+    by_form: dict[str, tuple[str, str]] = {}
+    for concept in sorted(graph.subjects(SKOS.inScheme, PARTNER_KIND_SCHEME)):
+        if (concept, RDF.type, SKOS.Concept) not in graph:
+            continue
+        pref = str(graph.value(concept, SKOS.prefLabel))
+        labels = [pref, *(str(a) for a in graph.objects(concept, SKOS.altLabel))]
+        for label in labels:
+            for form in _plurals(label.lower()):
+                for variant in {form, form.replace("-", " "), form.replace(" ", "-")}:
+                    by_form.setdefault(variant, (str(concept), pref))
+    ordered = sorted(by_form, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+") for f in ordered)
+    return KindLexicon(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), by_form)
+
+
+_NAMED_PARTNER = re.compile(
+    r"(?<![\w-])((?:[A-Z][a-zà-ÿ'’-]+\s+){1,4}(?:County|City|Borough|District|Metropolitan Borough|Town|Unitary)?\s*"
+    r"(?:Council|Youth Offending Team|Youth Offending Service|Housing Association|Housing Trust|Homes|"
+    r"NHS Trust|NHS Foundation Trust|Clinical Commissioning Group|Community Safety Partnership|University|College))"
+    r"(?![\w-])"
+)
+
+
+def extract_partners(ctx: ReleaseContext) -> tuple[list[PartnerKind], list[NamedPartner]]:
+    """Kinds of partner and named partners the subject force works with."""
+    force = ctx.single_subject()
+    if force is None:
+        return [], []
+    lex = kind_lexicon()
+    kinds: dict[str, PartnerKind] = {}
+    named: dict[str, NamedPartner] = {}
+    for _block, sentence in ctx.body_sentences():
+        chunk = sentence.of(ctx.text)
+        if not ctx.lexicon.partner_context.search(chunk):
+            continue
+        other_forces = [k for k in ctx.forces_in(sentence) if k != force]
+        if other_forces and force not in ctx.forces_in(sentence):
+            continue
+        for match in _NAMED_PARTNER.finditer(chunk):
+            name = match.group(1).strip()
+            kind = lex.pattern.search(name)
+            if kind is None or ctx.gazetteer.lookup(name) is not None:
+                continue
+            concept, pref = lex.by_form[_norm(kind.group())]
+            start = sentence.start + match.start(1)
+            named.setdefault(name, NamedPartner(name, concept, pref, force, Span(start, start + len(name))))
+        for match in lex.pattern.finditer(chunk):
+            start = sentence.start + match.start()
+            if any(p.span.start <= start < p.span.end for p in named.values()):
+                continue
+            if chunk[max(0, match.start() - 1) : match.start()].isupper():
+                continue
+            concept, pref = lex.by_form[_norm(match.group())]
+            kinds.setdefault(concept, PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())))
+    return list(kinds.values()), list(named.values())
+
+
+def _norm(form: str) -> str:
+    return re.sub(r"[\s]+", " ", form.lower())
+
+
+def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
+    """Collaborations between named forces ("the strategic alliance with X")."""
+    alliances: dict[tuple[str, ...], Alliance] = {}
+    subject = ctx.single_subject()
+    for block, sentence in ctx.all_sentences():
+        chunk = sentence.of(ctx.text)
+        word = ctx.lexicon.alliance_words.search(chunk)
+        if word is None:
+            continue
+        forces = [k for k in ctx.forces_in(sentence) if ctx.gazetteer.body(k).kind.value == "police-force"]
+        refers_to_subject = bool(ctx.lexicon.back_references.search(chunk)) or re.search(
+            r"\b(?:it|its)\b", chunk, re.IGNORECASE
+        )
+        if subject and subject not in forces and refers_to_subject and block.kind.value != "note":
+            forces = [subject, *forces]
+        if len(forces) < 2:
+            continue
+        members = tuple(sorted(set(forces)))
+        if members in alliances:
+            continue
+        names = sorted(ctx.gazetteer.body(k).name for k in members)
+        noun = word.group().lower()
+        noun = "strategic alliance" if "strategic" in noun else ("alliance" if "alliance" in noun else "collaboration")
+        name = f"{', '.join(names[:-1])} and {names[-1]} {noun}"
+        alliances[members] = Alliance(name=name, members=members, span=sentence)
+    return list(alliances.values())

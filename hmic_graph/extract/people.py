@@ -1,0 +1,242 @@
+"""People, their posts, and who said what.
+
+Attribution in releases takes a handful of shapes: "NAME, POST, said:",
+"POST, NAME, said:", "POST NAME said:", "…,” said NAME, POST.", "NAME
+added:", "A and B said:", and indirect speech ("said NAME, POST") without a
+quotation. Each is parsed into (person, post) pairs; a person named again
+by a short form ("Sir Denis", "Ms Billingham") or a pronoun is the same
+person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import Span
+from .lexicon import Lexicon
+from .segment import CLOSING_QUOTES, OPENING_QUOTES
+
+_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]*['’][A-Z][a-zà-ÿ]+|(?:Mc|Mac)[A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]\.)"
+_NAME_TOKEN_RE = re.compile(rf"^{_NAME_TOKEN}$")
+_NOT_NAME_WORDS = frozenset(
+    {
+        "The", "HM", "Her", "His", "Majesty's", "Majesty’s", "Police", "Constabulary", "Council",
+        "Service", "Services", "Inspectorate", "Region", "Force", "Government", "Home", "Office",
+        "Crime", "National", "England", "Wales", "Fire", "Rescue", "And", "For", "Of", "This",
+        "That", "It", "We", "Our", "They", "She", "He", "In", "However", "Speaking", "Commenting",
+        "Responding", "Today", "Report", "Agency", "Authority", "County", "City", "Borough",
+    }
+)
+_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+@dataclass
+class PersonEntry:
+    name: str
+    honorific: str | None
+    forms: set[str] = field(default_factory=set)
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Speaker:
+    """A person named in an attribution, with the post written beside them."""
+
+    name: str
+    post: str | None
+    post_span: Span | None
+
+
+class People:
+    """The people of one release, so that short forms resolve to one person."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.entries: dict[str, PersonEntry] = {}
+        self.last_speakers: list[str] = []
+
+    def _split_honorific(self, text: str) -> tuple[str | None, str]:
+        for honorific in self.lexicon.honorifics:
+            if text.startswith(honorific + " "):
+                return honorific.rstrip("."), text[len(honorific) + 1 :].strip()
+        return None, text
+
+    def looks_like_name(self, text: str) -> bool:
+        honorific, rest = self._split_honorific(text.strip())
+        tokens = rest.split()
+        if not tokens or len(tokens) > 5:
+            return False
+        if any(not _NAME_TOKEN_RE.match(t) or t in _NOT_NAME_WORDS for t in tokens):
+            return False
+        if any(t.lower() in self.lexicon.post_words for t in tokens):
+            return False
+        if len(tokens) == 1:
+            return honorific is not None or self.resolve(tokens[0]) is not None
+        return True
+
+    def resolve(self, text: str) -> str | None:
+        """The canonical name of a person already met, from a short form."""
+        honorific, rest = self._split_honorific(text.strip())
+        if rest in self.entries:
+            return rest
+        tokens = rest.split()
+        if not tokens:
+            return None
+        for name, entry in self.entries.items():
+            parts = name.split()
+            if len(tokens) == 1:
+                if honorific in {"Sir", "Dame", "Lord", "Lady"} and parts[0] == tokens[0]:
+                    return name
+                if parts[-1] == tokens[0] and (honorific is not None or len(self.entries) == 1):
+                    return name
+            elif tokens[-1] == parts[-1] and tokens[0] == parts[0]:
+                return name
+        return None
+
+    def add(self, text: str, span: Span | None) -> str:
+        """Record a person named by ``text``; returns the canonical name."""
+        honorific, rest = self._split_honorific(text.strip())
+        known = self.resolve(text)
+        name = known or rest
+        entry = self.entries.setdefault(name, PersonEntry(name, honorific))
+        if honorific and not entry.honorific:
+            entry.honorific = honorific
+        entry.forms.add(text.strip())
+        if span is not None:
+            entry.spans.append(span)
+        return name
+
+    def is_post(self, text: str) -> bool:
+        return any(t.strip(",.").lower() in self.lexicon.post_words for t in text.split())
+
+    def _trailing_name(self, text: str) -> tuple[str, str] | None:
+        """Split "POST NAME" into its post and its name."""
+        tokens = text.split()
+        for size in (4, 3, 2, 1):
+            if len(tokens) <= size:
+                continue
+            candidate = " ".join(tokens[-size:])
+            head = " ".join(tokens[:-size])
+            if self.looks_like_name(candidate) and self.is_post(head):
+                return head, candidate
+        return None
+
+    def parse_attribution(self, text: str, offset: int) -> list[Speaker]:
+        """The people (and posts) named in an attribution phrase at ``offset``."""
+        parts: list[tuple[str, int]] = []
+        for match in re.finditer(r"[^,]+", text):
+            part = match.group()
+            start = match.start()
+            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            if stripped.startswith("and "):
+                stripped, lead = stripped[4:], lead + 4
+            pieces = re.split(r"\s+and\s+", stripped)
+            if len(pieces) > 1 and all(self.looks_like_name(p) for p in pieces):
+                cursor = start + lead
+                for piece in pieces:
+                    at = text.index(piece, cursor)
+                    parts.append((piece, at))
+                    cursor = at + len(piece)
+            elif stripped:
+                parts.append((stripped, start + lead))
+        speakers: list[Speaker] = []
+        pending_post: tuple[str, Span] | None = None
+        for part, at in parts:
+            if part.lower() in _PRONOUNS:
+                for name in self.last_speakers:
+                    speakers.append(Speaker(name, None, None))
+                continue
+            if self.looks_like_name(part):
+                name = self.add(part, Span(offset + at, offset + at + len(part)))
+                post, post_span = (pending_post or (None, None))
+                speakers.append(Speaker(name, post, post_span))
+                pending_post = None
+                continue
+            split = self._trailing_name(part)
+            if split is not None:
+                head, candidate = split
+                name_at = at + part.rindex(candidate)
+                name = self.add(candidate, Span(offset + name_at, offset + name_at + len(candidate)))
+                speakers.append(Speaker(name, head, Span(offset + at, offset + at + len(head))))
+                continue
+            if self.is_post(part):
+                span = Span(offset + at, offset + at + len(part))
+                if speakers and speakers[-1].post is None:
+                    speakers[-1].post, speakers[-1].post_span = part, span
+                else:
+                    pending_post = (part, span)
+        return speakers
+
+
+_VERBS = r"(?:said|says|added|adds|commented|explained|continued|warned|stated|concluded|remarked|observed|noted)"
+_INTRO = re.compile(rf"^(?P<phrase>.+?)\s+{_VERBS}(?:\s+that)?\s*:?\s*$", re.DOTALL)
+_INTRO_INVERTED = re.compile(rf"^{_VERBS}\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
+_AFTER_QUOTE = re.compile(
+    rf"^[\s,]*(?:{_VERBS}\s+(?P<after>[^.!?]+?)|(?P<before>[^.!?“”\"]+?)\s+{_VERBS})\s*[.!?]?\s*$",
+)
+_INDIRECT = re.compile(rf"(?<![\w])(?:{_VERBS})\s+(?P<phrase>(?:[A-Z][^.;:!?]*?))(?=[.;:!?]|\s+(?:that|who|when)\b|$)")
+_INLINE_INTRO = re.compile(rf"(?P<phrase>[^.!?:]+?)\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
+
+
+def quote_body(text: str, span: Span) -> tuple[Span, str]:
+    """The span of a quoted paragraph without its quotation marks, and what follows them.
+
+    Returns the inner span and the text after the closing mark (an
+    attribution such as ", said NAME." when present).
+    """
+    para = text[span.start : span.end]
+    start = 0
+    while start < len(para) and (para[start] in OPENING_QUOTES or para[start].isspace()):
+        start += 1
+    close = -1
+    for index in range(start, len(para)):
+        char = para[index]
+        if char in "”\"" or (char == "’" and (index + 1 == len(para) or not para[index + 1].isalpha())
+                              and para[start - 1] == "‘"):
+            close = index
+            break
+    if close == -1:
+        end = len(para)
+        rest = ""
+    else:
+        end = close
+        rest = para[close + 1 :]
+    inner = para[start:end].rstrip()
+    if inner.endswith(",") and rest.strip():
+        inner = inner[:-1]
+    inner_end = start + len(inner)
+    return Span(span.start + start, span.start + inner_end), rest
+
+
+def intro_phrase(paragraph: str) -> str | None:
+    """The speaker phrase of a paragraph that introduces a quotation ("X said:")."""
+    stripped = paragraph.strip()
+    if not stripped.endswith(":"):
+        return None
+    last = re.split(r"(?<=[.!?])\s+", stripped)[-1]
+    match = _INTRO.match(last) or _INTRO_INVERTED.match(last)
+    if match is None:
+        return None
+    phrase = match.group("phrase")
+    # "Speaking about the report, NAME said:" - drop clauses before the speaker.
+    parts = [p.strip() for p in phrase.split(",")]
+    while len(parts) > 1 and parts[0] and parts[0].split()[0] in {"Speaking", "Commenting", "Responding", "Welcoming", "Today", "Reacting"}:
+        parts.pop(0)
+    return ", ".join(parts)
+
+
+def strip_closing(text: str) -> str:
+    return text.rstrip().rstrip(CLOSING_QUOTES).rstrip()
+
+
+__all__ = [
+    "_AFTER_QUOTE",
+    "_INDIRECT",
+    "_INLINE_INTRO",
+    "People",
+    "Speaker",
+    "intro_phrase",
+    "quote_body",
+]

@@ -1,0 +1,296 @@
+"""One release text to one :class:`~hmic_graph.records.Release` of plain records."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import (
+    Inspection,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Post,
+    Quote,
+    Release,
+    Source,
+    Span,
+)
+from .contacts import extract_contact_points
+from .context import ReleaseContext
+from .dates import full_date
+from .findings import extract_findings
+from .gazetteer import gazetteer
+from .lexicon import lexicon
+from .partners import extract_alliances, extract_partners
+from .people import _AFTER_QUOTE, _INDIRECT, _INLINE_INTRO, People, Speaker, intro_phrase, quote_body
+from .reports import extract_reports
+from .segment import BlockKind, segment, sentences
+
+_PUBLISHED_LINE = re.compile(r"^\s*(?:published|date)\s*:\s*(?P<date>.+)$", re.IGNORECASE | re.MULTILINE)
+_INSPECTS = re.compile(r"\b(?:inspects|inspected|inspecting|inspect|regulates)\b")
+
+
+def _published(text: str, layout_blocks: list[tuple[int, str]]) -> str | None:
+    match = _PUBLISHED_LINE.search(text)
+    if match:
+        value = full_date(match.group("date"))
+        if value:
+            return value
+    for _start, line in layout_blocks[:4]:
+        if len(line) <= 60:
+            value = full_date(line)
+            if value:
+                return value
+    return None
+
+
+def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
+    headline = ctx.layout.headline
+    if headline is not None:
+        found = ctx.forces_in(headline.span)
+        if found:
+            return tuple(found)
+        if ctx.lexicon.national_markers.search(headline.text):
+            return ()
+    body = [b for b in ctx.layout.blocks if b.kind is BlockKind.BODY]
+    if body:
+        first = sentences(ctx.text, body[0].span)
+        if first:
+            lead = first[0]
+            if not ctx.lexicon.national_markers.search(lead.of(ctx.text)):
+                found = ctx.forces_in(lead)
+                if found:
+                    return tuple(found)
+    return ()
+
+
+def _publisher(ctx: ReleaseContext, people: list[tuple[str, str]]) -> str | None:
+    for mention in ctx.mentions:
+        if ctx.gazetteer.body(mention.key).kind is OrganisationKind.INSPECTORATE:
+            return mention.key
+    for label, _name in people:
+        key = ctx.lexicon.inspectorate_for_post(label, ctx.published)
+        if key and key in ctx.gazetteer.bodies:
+            return key
+    key = ctx.lexicon.inspectorate_for_phrase(ctx.text, ctx.published)
+    if key and key in ctx.gazetteer.bodies:
+        return key
+    return None
+
+
+def _speakers_for_quote(people: People, rest: str, offset: int) -> list[Speaker] | None:
+    match = _AFTER_QUOTE.match(rest)
+    if match is None:
+        return None
+    phrase = match.group("after") or match.group("before")
+    if not phrase:
+        return None
+    at = rest.index(phrase)
+    speakers = people.parse_attribution(phrase, offset + at)
+    return speakers or None
+
+
+def extract_release(
+    source: Source | str,
+    *,
+    release_id: str = "release",
+    published: str | None = None,
+) -> Release:
+    """Read one release into plain records; no RDF is made here.
+
+    :param source: the release as a :class:`Source` or as text.
+    :param release_id: the id its IRIs are minted from.
+    :param published: the publication date (``YYYY-MM-DD``) if known from outside the text.
+
+    >>> release = extract_release("Kent Police praised\\n\\nKent Police works well with councils.")
+    >>> release.about
+    ('kent-police',)
+    """
+    if isinstance(source, str):
+        from ..sources import source_from_text
+
+        source = source_from_text(source)
+    text = source.text
+    lex = lexicon()
+    gaz = gazetteer()
+    layout = segment(text)
+    ctx = ReleaseContext(text=text, layout=layout, gazetteer=gaz, lexicon=lex, mentions=gaz.find(text))
+    ctx.published = published or _published(text, [(b.span.start, b.text) for b in layout.blocks])
+    ctx.subjects = _subjects(ctx)
+
+    people = People(lex)
+    quotes: list[Quote] = []
+    speaker_posts: list[tuple[Speaker, None]] = []
+    pending: list[Speaker] = []
+    previous_kind: BlockKind | None = None
+    current: list[Speaker] = []
+    for block in layout.blocks:
+        if block.kind is BlockKind.BODY:
+            inline = _INLINE_INTRO.search(block.text)
+            phrase = intro_phrase(block.text)
+            if inline is not None:
+                found = people.parse_attribution(inline.group("phrase"), block.span.start + inline.start("phrase"))
+                speaker_posts.extend((s, None) for s in found)
+                quote_start = block.span.start + inline.end()
+                inner, rest = quote_body(text, Span(quote_start, block.span.end))
+                if inner.end > inner.start:
+                    quotes.append(Quote(inner.of(text), tuple(s.name for s in found), inner))
+                current = found
+                pending = []
+            elif phrase is not None:
+                at = block.text.rindex(phrase) if phrase in block.text else 0
+                pending = people.parse_attribution(phrase, block.span.start + at)
+                speaker_posts.extend((s, None) for s in pending)
+            else:
+                pending = []
+                current = []
+                for match in _INDIRECT.finditer(block.text):
+                    found = people.parse_attribution(match.group("phrase"), block.span.start + match.start("phrase"))
+                    speaker_posts.extend((s, None) for s in found)
+        elif block.kind is BlockKind.QUOTE:
+            inner, rest = quote_body(text, block.span)
+            speakers = _speakers_for_quote(people, rest, inner.end)
+            if speakers is None:
+                if pending:
+                    speakers = pending
+                elif previous_kind is BlockKind.QUOTE:
+                    speakers = current
+                else:
+                    speakers = []
+            speaker_posts.extend((s, None) for s in speakers)
+            if inner.end > inner.start:
+                quotes.append(Quote(inner.of(text), tuple(s.name for s in speakers), inner))
+            current = speakers
+            pending = []
+            if speakers:
+                people.last_speakers = [s.name for s in speakers]
+        if block.kind in (BlockKind.BODY, BlockKind.QUOTE):
+            previous_kind = block.kind
+
+    labelled = [(s.post, s.name) for s, _ in speaker_posts if s.post]
+    ctx.publisher = _publisher(ctx, labelled)
+
+    posts: dict[tuple[str, str | None], Post] = {}
+    for speaker, _ in speaker_posts:
+        if not speaker.post:
+            continue
+        organisation = _post_organisation(ctx, speaker.post, speaker.post_span)
+        key = (speaker.post, organisation)
+        old = posts.get(key)
+        holders = tuple(sorted({*(old.holders if old else ()), speaker.name}))
+        posts[key] = Post(speaker.post, organisation, holders, old.span if old else speaker.post_span)
+    for _block, sentence in ctx.body_sentences():
+        chunk = sentence.of(text)
+        for pattern in lex.untitled_posts:
+            for match in pattern.finditer(chunk):
+                label = re.split(r"\s+(?:and|but|while)\s+", match.group(1).strip())[0].strip()
+                start = sentence.start + match.start(1)
+                organisation = ctx.single_subject()
+                posts.setdefault((label, organisation), Post(label, organisation, (), Span(start, start + len(label))))
+
+    reports = extract_reports(ctx)
+    alliances = extract_alliances(ctx)
+    partner_kinds, partners = extract_partners(ctx)
+    findings = extract_findings(ctx)
+    contacts = extract_contact_points(ctx)
+    inspects = _inspects(ctx)
+
+    spans: dict[str, list[Span]] = {}
+    for mention in ctx.mentions:
+        spans.setdefault(mention.key, []).append(mention.span)
+    keys = set(spans)
+    for extra in (ctx.publisher, *(p.organisation for p in posts.values()), *(c.organisation for c in contacts)):
+        if extra:
+            keys.add(extra)
+    organisations = tuple(
+        gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys)
+    )
+    partner_orgs = tuple(
+        Organisation(key=p.name, name=p.name, kind=OrganisationKind.PARTNER, spans=(p.span,)) for p in partners
+    )
+    person_records = tuple(
+        Person(
+            name=e.name,
+            honorific=e.honorific,
+            alternate_names=tuple(sorted(f for f in e.forms if f != e.name)),
+            spans=tuple(e.spans),
+        )
+        for e in sorted(people.entries.values(), key=lambda e: e.name)
+    )
+    inspections = tuple(
+        Inspection(
+            body=subject,
+            inspectorates=(ctx.publisher,) if ctx.publisher else (),
+            reports=tuple(r.name for r in reports if subject in r.concerns),
+        )
+        for subject in ctx.subjects
+    )
+    headline = layout.headline
+    return Release(
+        release_id=release_id,
+        source=source,
+        headline=headline.text if headline else "",
+        release_number=layout.release_number,
+        published=ctx.published,
+        about=ctx.subjects,
+        publisher=ctx.publisher,
+        organisations=organisations + partner_orgs,
+        people=person_records,
+        posts=tuple(posts.values()),
+        quotes=tuple(quotes),
+        reports=tuple(reports),
+        alliances=tuple(alliances),
+        partner_kinds=tuple(partner_kinds),
+        partners=tuple(partners),
+        findings=tuple(findings),
+        contact_points=tuple(contacts),
+        inspects=inspects,
+        inspections=inspections,
+    )
+
+
+def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> str | None:
+    if span is not None:
+        inside = ctx.mentions_in(span)
+        if inside:
+            return inside[-1].key
+    inspectorate = ctx.lexicon.inspectorate_for_post(label, ctx.published)
+    if inspectorate:
+        if ctx.publisher and inspectorate in (ctx.publisher, _successor(ctx, ctx.publisher), _predecessor(ctx, ctx.publisher)):
+            return ctx.publisher
+        return inspectorate if inspectorate in ctx.gazetteer.bodies else None
+    if any(label.startswith(rank) for rank in ctx.lexicon.force_ranks):
+        return ctx.single_subject()
+    return None
+
+
+def _successor(ctx: ReleaseContext, key: str) -> str | None:
+    return ctx.gazetteer.body(key).successor
+
+
+def _predecessor(ctx: ReleaseContext, key: str) -> str | None:
+    return next((b.key for b in ctx.gazetteer.bodies.values() if b.successor == key), None)
+
+
+def _inspects(ctx: ReleaseContext) -> tuple[tuple[str, str], ...]:
+    pairs: set[tuple[str, str]] = set()
+    for _block, sentence in ctx.all_sentences():
+        chunk = sentence.of(ctx.text)
+        verb = _INSPECTS.search(chunk)
+        if verb is None:
+            continue
+        verb_at = sentence.start + verb.start()
+        mentions = ctx.mentions_in(sentence)
+        inspectorates = [
+            m.key for m in mentions
+            if m.span.end <= verb_at and ctx.gazetteer.body(m.key).kind is OrganisationKind.INSPECTORATE
+        ]
+        if not inspectorates:
+            continue
+        for mention in mentions:
+            kind = ctx.gazetteer.body(mention.key).kind
+            if mention.span.start > verb_at and kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.INSPECTED_BODY):
+                pairs.add((inspectorates[-1], mention.key))
+    if ctx.publisher:
+        pairs.update((ctx.publisher, subject) for subject in ctx.subjects)
+    return tuple(sorted(pairs))

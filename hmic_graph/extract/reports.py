@@ -1,0 +1,125 @@
+"""Reports and reviews named in a release, with their dates and publishers."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Report, Span
+from .context import ReleaseContext
+from .dates import DATE_EXPRESSION, iso_from_match
+
+# A title in quotation marks: the opening mark must start a word and the
+# closing one end it, so apostrophes inside words ("everyone's") do not count.
+_QUOTED = re.compile(
+    r"(?:(?<=[\s(])|^)(?P<open>['‘\"“])(?P<title>[A-Z0-9][^'‘’\"“”\n]{2,160}?)(?P<close>['’\"”])(?![A-Za-z])"
+)
+_PUBLISHED_TODAY = re.compile(r"\bpublished\s+today\b|\btoday\s+publishe[sd]\b", re.IGNORECASE)
+_PUBLISHED_BY = re.compile(r"\b(?:published|produced|commissioned)\s+by\s+", re.IGNORECASE)
+
+
+def _issued(ctx: ReleaseContext, clause: str) -> str | None:
+    if _PUBLISHED_TODAY.search(clause):
+        return ctx.published
+    match = re.search(r"\b(?:published|issued|released)\b[^.;]*", clause, re.IGNORECASE)
+    if match:
+        date = DATE_EXPRESSION.search(match.group())
+        if date:
+            return iso_from_match(date)
+    date = re.search(r"\((?P<y>(?:19|20)\d{2})\)", clause)
+    if date:
+        return date.group("y")
+    return None
+
+
+def _kind(context: str) -> str:
+    for word in ("thematic review", "thematic report", "review", "inspection", "report", "study"):
+        if word in context.lower():
+            return word
+    return "report"
+
+
+def extract_reports(ctx: ReleaseContext) -> list[Report]:
+    """Titled reports (quoted titles next to a report word, or under "Get the report")
+    and untitled force reports ("the full report for X")."""
+    text = ctx.text
+    found: dict[str, Report] = {}
+    for _block, sentence in ctx.all_sentences():
+        chunk = sentence.of(text)
+        for match in _QUOTED.finditer(chunk):
+            before = chunk[max(0, match.start() - 60) : match.start()]
+            after = chunk[match.end() : match.end() + 40]
+            near_before = " ".join(before.split()[-4:])
+            near_after = " ".join(after.split()[:3])
+            if not (ctx.lexicon.report_nouns.search(near_before) or ctx.lexicon.report_nouns.search(near_after)):
+                continue
+            if re.search(r"\b(?:partnership|scheme|initiative|programme|operation|project|campaign)\s*$", before, re.IGNORECASE):
+                continue
+            title = match.group("title").strip().rstrip(",.")
+            rest = chunk[match.end() :]
+            start = sentence.start + match.start("title")
+            span = Span(start, start + len(title))
+            if title not in found:
+                found[title] = Report(
+                    name=title,
+                    title=title,
+                    span=span,
+                    issued=_issued(ctx, rest),
+                    publisher=_publisher(ctx, rest, sentence),
+                    kind=_kind(near_before + " " + near_after),
+                )
+            elif found[title].issued is None:
+                issued = _issued(ctx, rest)
+                if issued:
+                    old = found[title]
+                    found[title] = Report(old.name, old.title, old.span, issued, old.publisher, old.concerns, old.kind)
+    for span in ctx.layout.furniture_titles:
+        title = span.of(text).strip().strip("'‘’\"“”")
+        if title and title not in found and len(title) < 200:
+            offset = text.index(title, span.start)
+            found[title] = Report(
+                name=title, title=title, span=Span(offset, offset + len(title)),
+                issued=ctx.published, publisher=ctx.publisher, kind="report",
+            )
+    reports = list(found.values())
+    reports.extend(_untitled(ctx, set(found)))
+    return reports
+
+
+def _publisher(ctx: ReleaseContext, rest: str, sentence: Span) -> str | None:
+    match = _PUBLISHED_BY.search(rest)
+    if match:
+        offset = sentence.start + ctx.text[sentence.start : sentence.end].index(rest) + match.end()
+        for mention in ctx.mentions:
+            if mention.span.start == offset or (offset <= mention.span.start < offset + 8):
+                return mention.key
+    return ctx.publisher
+
+
+def _untitled(ctx: ReleaseContext, titles: set[str]) -> list[Report]:
+    reports = []
+    seen: set[str] = set()
+    for _block, sentence in ctx.all_sentences():
+        chunk = sentence.of(ctx.text)
+        for match in ctx.lexicon.untitled_report.finditer(chunk):
+            after = sentence.start + match.end()
+            body = next((m for m in ctx.mentions if m.span.start == after), None)
+            if body is None:
+                continue
+            name_start = sentence.start + match.start(1)
+            name = ctx.text[name_start : body.span.end]
+            canonical = match.group(1) + ctx.gazetteer.body(body.key).name
+            if canonical in seen or canonical in titles:
+                continue
+            seen.add(canonical)
+            reports.append(
+                Report(
+                    name=canonical[:1].upper() + canonical[1:] if False else canonical,
+                    title=None,
+                    span=Span(name_start, name_start + len(name)),
+                    issued=_issued(ctx, chunk),
+                    publisher=ctx.publisher,
+                    concerns=(body.key,),
+                    kind="report",
+                )
+            )
+    return reports

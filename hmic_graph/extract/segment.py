@@ -1,0 +1,179 @@
+"""Splitting a release into its parts: headline, paragraphs, quotes, notes.
+
+Each :class:`Block` keeps the span it covers in the source text, so every
+later record can point back to the exact characters it was read from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..records import Span
+from .lexicon import lexicon
+
+OPENING_QUOTES = "\"“‘"
+CLOSING_QUOTES = "\"”’"
+_BULLET = re.compile(r"^\s*(?:[•\-–*·▪●]|\d{1,2}[.)])\s+")
+_RELEASE_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*|Release\s+)?(\d{1,4}\s*/\s*(?:19|20)\d{2})\b\s*[-–:]?\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9£])")
+_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "e.g.", "i.e.", "etc.", "Prof.", "Cllr.")
+
+
+class BlockKind(str, Enum):
+    HEADLINE = "headline"
+    BODY = "body"
+    QUOTE = "quote"
+    NOTES_HEADING = "notes-heading"
+    NOTE = "note"
+    FURNITURE = "furniture"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (or line of a list) with its span and role."""
+
+    span: Span
+    text: str
+    kind: BlockKind
+    bullet: bool = False
+
+
+@dataclass
+class Layout:
+    """The blocks of a release in order, with the headline and notes found."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    release_number: str | None = None
+    furniture_titles: list[Span] = field(default_factory=list)
+
+    @property
+    def headline(self) -> Block | None:
+        return next((b for b in self.blocks if b.kind is BlockKind.HEADLINE), None)
+
+    def body(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind in (BlockKind.BODY, BlockKind.QUOTE)]
+
+    def notes(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind is BlockKind.NOTE]
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines, stripped of surrounding white space."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _open_quote(text: str) -> bool:
+    return bool(text) and text[0] in OPENING_QUOTES
+
+
+def _quote_closes(text: str) -> bool:
+    """Whether the last quotation mark in ``text`` closes a quotation."""
+    count_straight = text.count('"')
+    if "“" in text or "”" in text:
+        return text.rfind("”") > text.rfind("“")
+    return count_straight % 2 == 0
+
+
+def _joins(previous: str, current: str, in_open_quote: bool) -> bool:
+    """Whether ``current`` continues the paragraph of ``previous`` (a hard line break)."""
+    if _BULLET.match(current) or _open_quote(current):
+        return False
+    if in_open_quote and not previous.rstrip().endswith((":",)):
+        return True
+    ends_sentence = previous.rstrip()[-1:] in ".!?:;\"”’)"
+    return not ends_sentence and current[:1].islower()
+
+
+def segment(text: str) -> Layout:
+    """Split ``text`` into blocks: headline, body paragraphs, quotes and notes."""
+    lex = lexicon()
+    layout = Layout(text=text)
+    # Group lines into paragraphs: a blank line always ends one; a single line
+    # break ends one unless the line is a hard wrap inside a sentence or quote.
+    paragraphs: list[tuple[int, int]] = []
+    prev_end = -1
+    in_quote = False
+    for start, end in _lines(text):
+        line = text[start:end]
+        blank_between = prev_end >= 0 and text.count("\n", prev_end, start) > 1
+        if paragraphs and not blank_between and _joins(text[paragraphs[-1][0] : prev_end], line, in_quote):
+            paragraphs[-1] = (paragraphs[-1][0], end)
+        elif paragraphs and blank_between and in_quote and not _open_quote(line) and line[:1].islower():
+            paragraphs[-1] = (paragraphs[-1][0], end)
+        else:
+            paragraphs.append((start, end))
+        para = text[paragraphs[-1][0] : end]
+        in_quote = _open_quote(para) and not _quote_closes(para[1:] if para[0] == '"' else para)
+        prev_end = end
+
+    in_notes = False
+    headline_seen = False
+    expect_title = False
+    for start, end in paragraphs:
+        para = text[start:end]
+        if expect_title:
+            layout.furniture_titles.append(Span(start, end))
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
+            expect_title = False
+            continue
+        if lex.furniture_line.match(para):
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
+            expect_title = para.strip().lower().startswith(("get the", "download", "read the"))
+            continue
+        if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
+            continue
+        if lex.notes_heading.match(para):
+            in_notes = True
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.NOTES_HEADING))
+            continue
+        bullet = bool(_BULLET.match(para))
+        if in_notes:
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.NOTE, bullet))
+        elif not headline_seen:
+            headline_seen = True
+            number = _RELEASE_NUMBER.match(para)
+            if number and not re.match(r"^\s*\d{1,2}\.\s", para):
+                layout.release_number = re.sub(r"\s+", "", number.group(1))
+                start += number.end()
+            layout.blocks.append(Block(Span(start, end), text[start:end], BlockKind.HEADLINE))
+        elif _open_quote(para):
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.QUOTE, bullet))
+        else:
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.BODY, bullet))
+    return layout
+
+
+def sentences(text: str, span: Span) -> list[Span]:
+    """Sentence spans inside ``span`` of ``text``."""
+    chunk = text[span.start : span.end]
+    result: list[Span] = []
+    begin = 0
+    for match in _SENTENCE_END.finditer(chunk):
+        before = chunk[begin : match.start() + 1]
+        if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
+            continue
+        end = match.start()
+        while end < len(chunk) and chunk[end] in ".!?\"”’)":
+            end += 1
+        piece = chunk[begin:end].strip()
+        if piece:
+            offset = chunk.index(piece, begin)
+            result.append(Span(span.start + offset, span.start + offset + len(piece)))
+        begin = match.end()
+    tail = chunk[begin:].strip()
+    if tail:
+        offset = chunk.index(tail, begin)
+        result.append(Span(span.start + offset, span.start + offset + len(tail)))
+    return result

@@ -1,0 +1,66 @@
+"""The package's bundled data files, read with :mod:`importlib.resources`.
+
+Ontology, shapes, queries, gazetteer, JSON-LD context and the seed release
+ship inside the wheel; nothing here reads a path relative to ``__file__``.
+Parsed graphs are cached per process because the shapes are needed for
+every validation and parsing them costs more than validating a release.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from rdflib import Graph
+
+from .errors import ResourceError
+
+_PACKAGE = "hmic_graph"
+
+
+def resource(*parts: str) -> Traversable:
+    """The bundled file at ``parts`` below the package, e.g. ``("data", "gazetteer.csv")``.
+
+    :raises ResourceError: the file is not in the installed package.
+    """
+    node = files(_PACKAGE)
+    for part in parts:
+        node = node.joinpath(part)
+    if not node.is_file():
+        raise ResourceError(
+            "bundled file is missing from the installed package; reinstall hmic-graph",
+            path="/".join(parts),
+        )
+    return node
+
+
+def read_text(*parts: str) -> str:
+    """The text of a bundled file (UTF-8)."""
+    return resource(*parts).read_text(encoding="utf-8")
+
+
+def _parse_turtle(text: str, name: str) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise ResourceError(f"cannot parse bundled Turtle: {exc}", path=name) from exc
+    return graph
+
+
+@functools.cache
+def ontology_graph() -> Graph:
+    """The OWL ontology (``ontology/hmic.ttl``), parsed once per process."""
+    return _parse_turtle(read_text("ontology", "hmic.ttl"), "ontology/hmic.ttl")
+
+
+@functools.cache
+def shapes_graph() -> Graph:
+    """The SHACL shapes (``shapes/hmic.shacl.ttl``), parsed once per process."""
+    return _parse_turtle(read_text("shapes", "hmic.shacl.ttl"), "shapes/hmic.shacl.ttl")
+
+
+def seed_release_text() -> str:
+    """The bundled example release (an HMIC press release of 2012)."""
+    return read_text("data", "seed-release.txt")

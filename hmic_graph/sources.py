@@ -1,0 +1,163 @@
+"""Reading a release: a file or a string in, a :class:`~hmic_graph.records.Source` out.
+
+Text is decoded as UTF-8, else as Windows-1252 with a warning (older
+releases saved from Word); a saved HTML page is reduced to its main text
+first. Anything that is not text gives a :class:`ReleaseReadError` naming
+the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import ReleaseReadError
+from .records import Source
+
+__all__ = ["MAX_RELEASE_BYTES", "DecodingWarning", "read_source", "source_from_text"]
+
+#: Press releases are a few kilobytes; anything this large is not one.
+MAX_RELEASE_BYTES = 5 * 1024 * 1024
+
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+
+
+class DecodingWarning(UserWarning):
+    """A release was not valid UTF-8 and was decoded as Windows-1252."""
+
+
+def _checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def source_from_text(text: str, *, path: str | None = None, url: str | None = None) -> Source:
+    """Wrap release text already in memory.
+
+    Line endings are normalised to ``\\n`` so offsets do not depend on the
+    platform a file was saved on.
+
+    :raises ReleaseReadError: the text is empty or only white space.
+
+    >>> source_from_text("Headline\\r\\nBody.").text
+    'Headline\\nBody.'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ReleaseReadError("the release is empty", path=path)
+    return Source(text=text, path=path, url=url, sha256=_checksum(text))
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str]:
+    if b"\x00" in data[:8192]:
+        raise ReleaseReadError("this is a binary file, not a text release", path=path)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ReleaseReadError(
+                "the file is neither UTF-8 nor Windows-1252 text", path=path, line=line
+            ) from exc
+        warnings.warn(
+            f"{path}: not valid UTF-8; decoded as Windows-1252",
+            DecodingWarning,
+            stacklevel=3,
+        )
+        return text, "cp1252"
+
+
+def read_source(path: str | Path) -> Source:
+    """Read a release from a plain-text or saved HTML file.
+
+    :raises ReleaseReadError: the path is missing, a directory, unreadable,
+        too large, binary, not text in UTF-8 or Windows-1252, or empty.
+    """
+    file = Path(path)
+    name = str(file)
+    if not file.exists():
+        raise ReleaseReadError("no such file", path=name)
+    if file.is_dir():
+        raise ReleaseReadError("this is a directory, not a release file", path=name)
+    try:
+        size = file.stat().st_size
+        if size > MAX_RELEASE_BYTES:
+            raise ReleaseReadError(
+                f"the file is {size // 1024} KiB; a press release is at most "
+                f"{MAX_RELEASE_BYTES // 1024} KiB",
+                path=name,
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
+    text, encoding = _decode(data, name)
+    url = None
+    if _HTML_START.match(data[:1024]) or file.suffix.lower() in {".html", ".htm"}:
+        text, url = html_to_text(text)
+    source = source_from_text(text, path=name, url=url)
+    return Source(
+        text=source.text, path=name, url=url, sha256=source.sha256, encoding=encoding
+    )
+
+
+class _MainText(HTMLParser):
+    """Collects the readable text of a page, one block element per paragraph."""
+
+    _SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "aside", "form"})
+    _BLOCK = frozenset(
+        {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.url: str | None = None
+        self.in_main = False
+        self.main_parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self.skipping += 1
+        elif tag in {"main", "article"}:
+            self.in_main = True
+        if tag == "link" and ("rel", "canonical") in attrs:
+            self.url = dict(attrs).get("href")
+        if tag == "meta" and ("property", "og:url") in attrs and self.url is None:
+            self.url = dict(attrs).get("content")
+        if tag in self._BLOCK:
+            self._emit("\n\n" if tag != "br" else "\n")
+        if tag == "li":
+            self._emit("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self.skipping:
+            self.skipping -= 1
+        if tag in self._BLOCK:
+            self._emit("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self._emit(re.sub(r"\s+", " ", data))
+
+    def _emit(self, text: str) -> None:
+        self.parts.append(text)
+        if self.in_main:
+            self.main_parts.append(text)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """The main text of an HTML page and its canonical URL, if it names one."""
+    parser = _MainText()
+    parser.feed(html)
+    parser.close()
+    raw = "".join(parser.main_parts if "".join(parser.main_parts).strip() else parser.parts)
+    lines = [line.strip() for line in raw.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    return text, parser.url
