@@ -433,7 +433,12 @@ def _nquads(graph: Graph) -> str:
         target = out.default_graph if name is None else out.graph(name)
         for triple in part:
             target.add(triple)
-    return _sorted_lines(out.serialize(format="nquads"))
+    # rdflib leaves an empty graph slot ("<o>  .") for default-graph quads.
+    lines = (
+        line[:-3] + " ." if line.endswith("  .") else line
+        for line in out.serialize(format="nquads").splitlines()
+    )
+    return _sorted_lines("\n".join(lines))
 
 
 def _trig(graph: Graph) -> str:

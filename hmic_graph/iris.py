@@ -92,3 +92,22 @@ class IriMinter:
 
     def opening_hours(self, digits: str) -> URIRef:
         return self._iri("release", self.release_id, "contact", digits, "hours")
+
+
+def release_id_for(*, release_number: str | None, path: str | None, sha256: str) -> str:
+    """The id a release's IRIs are minted from.
+
+    The release number printed in the text is the most stable name; else the
+    file name; else a checksum of the text, so a string loaded twice still
+    gets the same IRIs.
+
+    >>> release_id_for(release_number="015/2012", path=None, sha256="ab")
+    '015-2012'
+    """
+    if release_number:
+        return slugify(release_number)
+    if path:
+        from pathlib import Path
+
+        return slugify(Path(path).stem)
+    return "text-" + sha256[:16]

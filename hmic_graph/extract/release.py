@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..iris import release_id_for
 from ..records import (
     Inspection,
     Organisation,
@@ -93,13 +94,14 @@ def _speakers_for_quote(people: People, rest: str, offset: int) -> list[Speaker]
 def extract_release(
     source: Source | str,
     *,
-    release_id: str = "release",
+    release_id: str | None = None,
     published: str | None = None,
 ) -> Release:
     """Read one release into plain records; no RDF is made here.
 
     :param source: the release as a :class:`Source` or as text.
-    :param release_id: the id its IRIs are minted from.
+    :param release_id: the id its IRIs are minted from (default: the release
+        number in the text, else the file name, else a checksum of the text).
     :param published: the publication date (``YYYY-MM-DD``) if known from outside the text.
 
     >>> release = extract_release("Kent Police praised\\n\\nKent Police works well with councils.")
@@ -227,7 +229,8 @@ def extract_release(
     )
     headline = layout.headline
     return Release(
-        release_id=release_id,
+        release_id=release_id
+        or release_id_for(release_number=layout.release_number, path=source.path, sha256=source.sha256),
         source=source,
         headline=headline.text if headline else "",
         release_number=layout.release_number,
