@@ -7,6 +7,7 @@ so the same release always gives the same graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -14,10 +15,10 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .iris import IriMinter, slugify
 from .namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA, WD, bind_prefixes
-from .records import Finding, FindingKind, OrganisationKind, Release, Span
+from .records import Finding, FindingKind, OrganisationKind, Release, Source, Span
 from .resources import ontology_graph
 
-__all__ = ["build_graph", "load_release"]
+__all__ = ["build_graph", "load_corpus", "load_release", "load_source", "release_files"]
 
 _CLASSES = {
     OrganisationKind.POLICE_FORCE: (HMIC.PoliceForce, HMIC.InspectedBody),
@@ -294,7 +295,6 @@ def load_release(
     """
     from datetime import date
 
-    from .extract import extract_release
     from .sources import read_source, source_from_text
 
     if published is not None:
@@ -305,4 +305,70 @@ def load_release(
         source = read_source(release)
     else:
         source = source_from_text(release)
+    return load_source(source, published=published, base=base, release_id=release_id)
+
+
+def load_source(
+    source: Source,
+    *,
+    published: str | None = None,
+    base: str = DEFAULT_BASE,
+    release_id: str | None = None,
+) -> Graph:
+    """The graph of a release already read into a :class:`~hmic_graph.records.Source`."""
+    from .extract import extract_release
+
     return build_graph(extract_release(source, release_id=release_id, published=published), base=base)
+
+
+RELEASE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def release_files(paths: list[str | Path]) -> list[Path]:
+    """The release files named by ``paths``: files as given, folders expanded (sorted).
+
+    :raises ReleaseReadError: a path does not exist, or a folder holds no release files.
+    """
+    from .errors import ReleaseReadError
+
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES)
+            if not found:
+                raise ReleaseReadError("this folder holds no .txt or .html releases", path=path)
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ReleaseReadError("no such file or folder", path=path)
+    return files
+
+
+def load_corpus(
+    paths: list[str | Path],
+    *,
+    published: str | None = None,
+    base: str = DEFAULT_BASE,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> dict[str, Graph]:
+    """Load many releases; returns one graph per release, keyed by the release's IRI.
+
+    Shared entities (forces, inspectorates, people, titled reports) get the
+    same IRI in every release, so the union of the graphs is one coherent
+    dataset; pass the mapping to :func:`hmic_graph.export.to_dataset` for
+    one named graph per release.
+
+    :param progress: called as ``progress(done, total, path)`` after each release.
+    :raises ReleaseReadError: as :func:`load_release`, naming the failing file.
+    """
+    graphs: dict[str, Graph] = {}
+    files = release_files(paths)
+    for done, path in enumerate(files, start=1):
+        graph = load_release(path, published=published, base=base)
+        if progress is not None:
+            progress(done, len(files), path)
+        release = next(iter(graph.subjects(RDF.type, HMIC.PressRelease)))
+        graphs[str(release)] = graph
+    return graphs

@@ -61,6 +61,11 @@ def shapes_graph() -> Graph:
     return _parse_turtle(read_text("shapes", "hmic.shacl.ttl"), "shapes/hmic.shacl.ttl")
 
 
-def seed_release_text() -> str:
-    """The bundled example release (an HMIC press release of 2012)."""
-    return read_text("data", "seed-release.txt")
+def example_releases() -> list[tuple[str, str]]:
+    """The bundled example releases as ``(file name, text)``, sorted by name."""
+    folder = files(_PACKAGE).joinpath("data").joinpath("examples")
+    return sorted(
+        (node.name, node.read_text(encoding="utf-8"))
+        for node in folder.iterdir()
+        if node.is_file() and node.name.endswith(".txt")
+    )

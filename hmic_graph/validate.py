@@ -271,24 +271,11 @@ def _shape_text(node: Node | None, report: Graph, shapes: Graph) -> str | None:
         return None
     if isinstance(node, URIRef):
         return str(node)
-    # pySHACL copies a blank property shape into the report; find the node
-    # shape declaring a property shape with the same path in the shapes graph.
-    path = report.value(node, SH.path)
-    if path is None:
-        return None
-    owners = sorted(
-        str(owner)
-        for owner, prop in shapes.subject_objects(SH.property)
-        if isinstance(owner, URIRef)
-        and _same_path(shapes.value(prop, SH.path), path, shapes, report)
-    )
+    # A blank-node id means nothing to a reader and changes between runs;
+    # name the node shape that declares it instead. pySHACL reports the
+    # shapes graph's own blank node, so it can be looked up there.
+    owners = sorted(str(o) for o in shapes.subjects(SH.property, node) if isinstance(o, URIRef))
     return owners[0] if owners else None
-
-
-def _same_path(left: Node | None, right: Node, left_graph: Graph, right_graph: Graph) -> bool:
-    if left is None:
-        return False
-    return _path_text(left, left_graph) == _path_text(right, right_graph)
 
 
 @functools.cache

@@ -1,0 +1,258 @@
+"""The ``hmic-graph`` command: thin wrappers over the Python API.
+
+Exit codes (as pySHACL's):
+
+- 0: success; for ``build`` and ``validate``, the graph conforms to the shapes
+- 1: the graph does not conform (the report is printed; nothing is written)
+- 2: an error: unreadable input, unknown query or format, bad arguments
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import HmicGraphError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+_EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hmic-graph",
+        description="Validated RDF knowledge graphs from HMIC police-inspection press releases.",
+        epilog=_EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"hmic-graph {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        help="extract, validate and export the graph of one or more releases",
+        description="Extract the graph of each RELEASE (text or saved HTML files, or folders of them), "
+        "validate it against the shapes and write it. With no RELEASE, the bundled example release.",
+        epilog=_EPILOG,
+    )
+    build.add_argument("releases", nargs="*", metavar="RELEASE", help="release files or folders")
+    build.add_argument("-o", "--output", metavar="FILE", help="write here (atomically); default: standard output")
+    build.add_argument(
+        "-f", "--format", default=None,
+        help="turtle (default), json-ld, nt, trig or nquads; trig/nquads keep one named graph per release",
+    )
+    build.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, when the text does not say")
+    build.add_argument("--base", metavar="IRI", default=None, help="namespace for instance IRIs")
+    build.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not recommended)")
+
+    validate = commands.add_parser(
+        "validate", help="validate an RDF file against the shapes", epilog=_EPILOG,
+        description="Validate FILE (any RDF format, guessed from its extension) against the bundled SHACL shapes.",
+    )
+    validate.add_argument("file", metavar="FILE")
+    validate.add_argument("-f", "--format", choices=["human", "json"], default="human", help="report format")
+
+    query = commands.add_parser(
+        "query", help="run a named competency query or a SPARQL file", epilog=_EPILOG,
+        description="Run NAME (see --list) or a .rq FILE over the graph in --data, "
+        "or over the releases given with --release.",
+    )
+    query.add_argument("query", nargs="?", metavar="NAME|FILE.rq")
+    query.add_argument("--data", metavar="FILE", action="append", default=[], help="RDF file(s) to query")
+    query.add_argument("--release", metavar="RELEASE", action="append", default=[], help="release file(s) to load")
+    query.add_argument("--bind", metavar="VAR=VALUE", action="append", default=[], help="bind a variable to a literal")
+    query.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--list", action="store_true", help="list the named queries")
+
+    stats = commands.add_parser(
+        "stats", help="count the things in a graph", epilog=_EPILOG,
+        description="Count nodes per class and triples in --data files or releases (default: the bundled example).",
+    )
+    stats.add_argument("releases", nargs="*", metavar="RELEASE")
+    stats.add_argument("--data", metavar="FILE", action="append", default=[])
+    stats.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
+    return parser
+
+
+def _load_releases(releases: Sequence[str], *, published: str | None, base: str | None) -> dict[str, Graph]:
+    from .build import load_corpus, load_source
+    from .namespaces import DEFAULT_BASE
+    from .resources import example_releases
+    from .sources import source_from_text
+
+    base = base or DEFAULT_BASE
+    if releases:
+        paths: list[str | Path] = list(releases)
+        return load_corpus(paths, published=published, base=base, progress=_progress())
+    graphs = {}
+    for name, text in example_releases():
+        graph = load_source(source_from_text(text, path=name), published=published, base=base)
+        graphs[name] = graph
+    return graphs
+
+
+def _progress() -> object | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int, path: Path) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def _merge(graphs: dict[str, Graph]) -> Graph:
+    from rdflib import Graph
+
+    from .namespaces import bind_prefixes
+
+    merged = bind_prefixes(Graph(bind_namespaces="none"))
+    for graph in graphs.values():
+        for prefix, namespace in graph.namespaces():
+            merged.bind(prefix, namespace, override=True, replace=True)
+        merged += graph
+    return merged
+
+
+def _read_graph(path: str) -> Graph:
+    from rdflib import Dataset, Graph
+    from rdflib.util import guess_format
+
+    file = Path(path)
+    if not file.is_file():
+        raise HmicGraphError("no such file" if not file.exists() else "not a file", path=path)
+    fmt = guess_format(path) or "turtle"
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(file, format=fmt)
+            graph = Graph()
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+            return graph
+        graph = Graph()
+        graph.parse(file, format=fmt)
+        return graph
+    except Exception as exc:  # rdflib's parsers raise many unrelated types
+        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        raise HmicGraphError(f"cannot parse as {fmt}: {exc}".splitlines()[0], path=path,
+                             line=line if isinstance(line, int) else None) from exc
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .export import RdfFormat, serialize, to_dataset, write
+    from .validate import validate
+
+    graphs = _load_releases(args.releases, published=args.published, base=args.base)
+    fmt = RdfFormat.from_name(args.format) if args.format else (
+        RdfFormat.from_path(Path(args.output)) if args.output else RdfFormat.TURTLE
+    )
+    if not args.no_validate:
+        for name, graph in graphs.items():
+            report = validate(graph)
+            if not report.conforms:
+                sys.stderr.write(f"{name}: the graph does not conform to the shapes; nothing written\n")
+                sys.stderr.write(report.to_text() + "\n")
+                return EXIT_INVALID
+    output: Graph = to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
+    if args.output:
+        write(output, args.output, format=fmt)
+    else:
+        sys.stdout.write(serialize(output, format=fmt))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    report = validate(_read_graph(args.file))
+    if args.format == "json":
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        sys.stdout.write((report.to_text() if not report.conforms else f"{args.file}: conforms") + "\n")
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _result_text(result: object, fmt: str) -> str:
+    text: str = getattr(result, {"table": "to_table", "csv": "to_csv", "json": "to_json"}[fmt])()
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from .query import list_queries, query
+
+    if args.list or not args.query:
+        for named in list_queries():
+            sys.stdout.write(f"{named.name:<18} {named.description}\n")
+        return EXIT_OK
+    graph = _graph_from(args.data, args.release)
+    bindings: dict[str, str] = {}
+    for item in args.bind:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
+        bindings[name.lstrip("?")] = value
+    sys.stdout.write(_result_text(query(graph, args.query, bindings=bindings or None), args.format))
+    return EXIT_OK
+
+
+def _graph_from(data: list[str], releases: list[str]) -> Graph:
+    from rdflib import Graph
+
+    graph = Graph()
+    for path in data:
+        graph += _read_graph(path)
+    if releases or not data:
+        graph += _merge(_load_releases(releases, published=None, base=None))
+    return graph
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .query import query
+
+    graph = _graph_from(args.data, args.releases)
+    result = query(
+        graph,
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class",
+    )
+    sys.stdout.write(_result_text(result, args.format))
+    if args.format == "table":
+        sys.stdout.write(f"{len(graph)} triples\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (see the module docstring)."""
+    args = _parser().parse_args(argv)
+    handlers = {"build": _cmd_build, "validate": _cmd_validate, "query": _cmd_query, "stats": _cmd_stats}
+    try:
+        return handlers[args.command](args)
+    except HmicGraphError as exc:
+        sys.stderr.write(f"hmic-graph: error: {exc}\n")
+        return EXIT_ERROR
+    except ValueError as exc:
+        sys.stderr.write(f"hmic-graph: error: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write("hmic-graph: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
