@@ -285,7 +285,7 @@ def load_release(
     :param release_id: the id of the release's IRIs (default: its release
         number, else its file name, else a checksum of its text).
     :raises ReleaseReadError: the file is missing, a directory, binary, empty or undecodable.
-    :raises ValueError: ``published`` is not a ``YYYY-MM-DD`` date.
+    :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     :returns: an :class:`rdflib.Graph` with every prefix bound.
 
     >>> graph = load_release("Kent Police has improved\\n\\nKent Police works well with councils.")
@@ -293,12 +293,8 @@ def load_release(
     >>> len(list(graph.subjects(predicate=HMIC.about)))
     1
     """
-    from datetime import date
-
     from .sources import read_source, source_from_text
 
-    if published is not None:
-        date.fromisoformat(published)
     if isinstance(release, Path) or (
         "\n" not in release and (Path(release).is_file() or release.lower().endswith((".txt", ".html", ".htm")))
     ):
@@ -315,10 +311,29 @@ def load_source(
     base: str = DEFAULT_BASE,
     release_id: str | None = None,
 ) -> Graph:
-    """The graph of a release already read into a :class:`~hmic_graph.records.Source`."""
+    """The graph of a release already read into a :class:`~hmic_graph.records.Source`.
+
+    :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
+    """
     from .extract import extract_release
 
+    if published is not None:
+        _check_date(published)
+
     return build_graph(extract_release(source, release_id=release_id, published=published), base=base)
+
+
+def _check_date(value: str) -> None:
+    from datetime import date
+
+    from .errors import HmicGraphError
+
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise HmicGraphError(f"the publication date must be YYYY-MM-DD, not {value!r}") from None
 
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")

@@ -428,16 +428,15 @@ def _named_graphs(dataset: Dataset) -> list[tuple[URIRef | None, Graph]]:
 
 
 def _nquads(graph: Graph) -> str:
-    out = Dataset()
+    # Built from each graph's N-Triples rather than rdflib's N-Quads writer,
+    # which goes through deprecated Dataset APIs and leaves "<o>  ." for the
+    # default graph.
+    lines: list[str] = []
     for name, part in _named_graphs(_as_dataset(graph)):
-        target = out.default_graph if name is None else out.graph(name)
-        for triple in part:
-            target.add(triple)
-    # rdflib leaves an empty graph slot ("<o>  .") for default-graph quads.
-    lines = (
-        line[:-3] + " ." if line.endswith("  .") else line
-        for line in out.serialize(format="nquads").splitlines()
-    )
+        suffix = " ." if name is None else f" <{name}> ."
+        for line in _union(part).serialize(format="nt").splitlines():
+            if line.strip():
+                lines.append(line.rstrip().removesuffix(" .") + suffix)
     return _sorted_lines("\n".join(lines))
 
 

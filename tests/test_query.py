@@ -97,7 +97,7 @@ def test_typed_binding_values(graph: Graph) -> None:
     "attack",
     [
         '" } UNION { ?quote ?p ?text } #',
-        "Sam Sample\" . ?x ?y ?z . FILTER(true) #",
+        'Sam Sample" . ?x ?y ?z . FILTER(true) #',
         "'; DROP ALL; #",
         "<http://example.org/x>",
     ],
@@ -183,14 +183,19 @@ def test_ask(graph: Graph) -> None:
 
 
 def test_construct_rows_are_sorted_triples(graph: Graph) -> None:
-    result = query(graph, "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }")
+    result = query(
+        graph, "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }"
+    )
     assert result.columns == ("subject", "predicate", "object")
     assert list(result.rows) == sorted(result.rows, key=lambda r: tuple(x or "" for x in r))
     assert (JANE, "https://schema.org/name", "Jane Example") in result.rows
 
 
 def test_unbound_optional_is_none(graph: Graph) -> None:
-    text = "SELECT ?name ?prefix WHERE { ?p schema:name ?name . OPTIONAL { ?p schema:honorificPrefix ?prefix } } ORDER BY ?name"
+    text = (
+        "SELECT ?name ?prefix WHERE { ?p schema:name ?name ."
+        " OPTIONAL { ?p schema:honorificPrefix ?prefix } } ORDER BY ?name"
+    )
     result = query(graph, text, bindings={"name": "Sam Sample"})
     assert result.rows == (("Sam Sample", None),)
     assert list(result) == [{"name": "Sam Sample", "prefix": None}]

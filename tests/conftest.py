@@ -1,0 +1,27 @@
+"""Shared fixtures: the bundled example release and its graph, built once per session."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from hmic_graph.build import load_source
+from hmic_graph.resources import example_releases
+from hmic_graph.sources import source_from_text
+
+
+@pytest.fixture(scope="session")
+def seed_name_and_text() -> tuple[str, str]:
+    name, text = example_releases()[0]
+    return name, text
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_name_and_text: tuple[str, str]) -> str:
+    return seed_name_and_text[1]
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_name_and_text: tuple[str, str]) -> Graph:
+    name, text = seed_name_and_text
+    return load_source(source_from_text(text, path=name))
