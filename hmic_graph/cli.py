@@ -10,6 +10,7 @@ Exit codes (as pySHACL's):
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_ERROR = 2
+
+#: Modules that add subcommands: each has ``register_commands(subparsers)``
+#: and sets ``handler`` (a function of the parsed arguments returning the exit code).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 _EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
 
@@ -80,6 +85,15 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("releases", nargs="*", metavar="RELEASE")
     stats.add_argument("--data", metavar="FILE", action="append", default=[])
     stats.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
+
+    build.set_defaults(handler=_cmd_build)
+    validate.set_defaults(handler=_cmd_validate)
+    query.set_defaults(handler=_cmd_query)
+    stats.set_defaults(handler=_cmd_stats)
+    for module_name in COMMAND_MODULES:
+        # Each module adds its subcommands; its handlers import what they need
+        # only when run, so parsing arguments stays cheap.
+        importlib.import_module(module_name).register_commands(commands)
     return parser
 
 
@@ -238,9 +252,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (see the module docstring)."""
     args = _parser().parse_args(argv)
-    handlers = {"build": _cmd_build, "validate": _cmd_validate, "query": _cmd_query, "stats": _cmd_stats}
     try:
-        return handlers[args.command](args)
+        code: int = args.handler(args)
+        return code
     except HmicGraphError as exc:
         sys.stderr.write(f"hmic-graph: error: {exc}\n")
         return EXIT_ERROR

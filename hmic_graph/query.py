@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from . import resources
@@ -170,7 +170,9 @@ def query(
 ) -> QueryResult:
     """Run a query on ``graph``.
 
-    :param graph: the graph (or ``Dataset``) to query.
+    :param graph: the graph to query. A ``Dataset`` is queried as the union
+        of its graphs (``GRAPH`` patterns still see each named graph), so the
+        named queries work on a dataset with one graph per release.
     :param query: a bundled query's name (``"quotes"``, ``"cq02"`` or
         ``"cq02-quotes"``), a path to a ``.rq`` file (a :class:`~pathlib.Path`
         or a string ending in ``.rq``), or SPARQL text.
@@ -197,6 +199,9 @@ def query(
     """
     prepared, label = _resolve(query)
     init = _bindings(bindings, prepared, label)
+    if isinstance(graph, Dataset) and not graph.default_union:
+        # A second view on the same store: the caller's dataset is not changed.
+        graph = Dataset(store=graph.store, default_union=True)
     try:
         result = graph.query(prepared, initBindings=init)
         if result.type == "ASK":

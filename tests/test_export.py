@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,8 +15,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from hmic_graph import export, resources
-from hmic_graph.errors import ExportError, ResourceError
+from hmic_graph import resources
+from hmic_graph.errors import ExportError
 from hmic_graph.export import (
     RdfFormat,
     exporter_names,
@@ -35,33 +34,12 @@ RELEASE = ID + "release/999-2099"
 GAZETTEER = ID + "gazetteer"
 SEEDS = ("0", "1", "42")
 
-# Used only while hmic_graph/data/context.jsonld has not been written yet.
-PLACEHOLDER_CONTEXT = {
-    "@context": {
-        "hmic": "https://w3id.org/hmic-graph/ontology#",
-        "hmicid": ID,
-        "schema": "https://schema.org/",
-        "org": "http://www.w3.org/ns/org#",
-        "dcterms": "http://purl.org/dc/terms/",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "oa": "http://www.w3.org/ns/oa#",
-        "prov": "http://www.w3.org/ns/prov#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "name": "schema:name",
-    }
-}
-
 # Serialises the sample in a fresh interpreter, so PYTHONHASHSEED applies.
 CHILD = """
-import json, sys
+import sys
 from rdflib import Dataset, Graph, URIRef
 from hmic_graph import export
-fmt, data, context = sys.argv[1], sys.argv[2], sys.argv[3]
-if context:
-    with open(context, encoding="utf-8") as handle:
-        loaded = json.load(handle)["@context"]
-    export._jsonld_context = lambda: loaded
+fmt, data = sys.argv[1], sys.argv[2]
 graph = Graph().parse(data, format="turtle")
 if fmt in ("trig", "nquads"):
     dataset = Dataset()
@@ -71,26 +49,6 @@ if fmt in ("trig", "nquads"):
     graph = dataset
 sys.stdout.buffer.write(export.serialize(graph, format=fmt).encode("utf-8"))
 """.replace("RELEASE", repr(RELEASE)).replace("GAZETTEER", repr(GAZETTEER))
-
-
-def context_is_bundled() -> bool:
-    try:
-        resources.resource("data", "context.jsonld")
-    except ResourceError:
-        return False
-    return True
-
-
-@pytest.fixture()
-def jsonld_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Path of a context file for child processes ("" when the bundled one is used)."""
-    if context_is_bundled():
-        yield ""
-        return
-    path = tmp_path / "context.jsonld"
-    path.write_text(json.dumps(PLACEHOLDER_CONTEXT), encoding="utf-8")
-    monkeypatch.setattr(export, "_jsonld_context", lambda: PLACEHOLDER_CONTEXT["@context"])
-    yield str(path)
 
 
 @pytest.fixture()
@@ -147,7 +105,6 @@ def test_unknown_format_lists_valid_names(graph: Graph) -> None:
     assert caught.value.path == "graph.txt"
 
 
-@pytest.mark.usefixtures("jsonld_context")
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
 def test_round_trip_is_isomorphic(graph: Graph, fmt: str) -> None:
     text = serialize(graph, format=fmt)
@@ -222,14 +179,12 @@ def test_pyoxigraph_reads_trig_and_nquads_identically(graph: Graph) -> None:
     assert names == {RELEASE, GAZETTEER}
 
 
-@pytest.mark.usefixtures("jsonld_context")
 def test_pyoxigraph_reads_jsonld(graph: Graph) -> None:
     reference = set(ox.parse(path=str(DATA), format=ox.RdfFormat.TURTLE))
     parsed = set(ox.parse(serialize(graph, format="json-ld"), format=ox.RdfFormat.JSON_LD))
     assert parsed == reference
 
 
-@pytest.mark.usefixtures("jsonld_context")
 def test_jsonld_is_compact_and_sorted(graph: Graph) -> None:
     document = json.loads(serialize(graph, format="json-ld"))
     assert "@context" in document
@@ -252,12 +207,12 @@ def test_nquads_lines_are_sorted_and_well_formed(graph: Graph) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "trig", "nquads"])
-def test_output_is_byte_identical_across_hash_seeds(fmt: str, jsonld_context: str) -> None:
+def test_output_is_byte_identical_across_hash_seeds(fmt: str) -> None:
     outputs = set()
     for seed in SEEDS:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, fmt, str(DATA), jsonld_context],
+            [sys.executable, "-c", CHILD, fmt, str(DATA)],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -387,7 +342,6 @@ def test_to_dataset(graph: Graph) -> None:
         to_dataset({"not an iri": graph})
 
 
-def test_bundled_context_is_valid_json_when_present() -> None:
-    if context_is_bundled():
-        document = json.loads(resources.read_text("data", "context.jsonld"))
-        assert "@context" in document
+def test_jsonld_embeds_the_bundled_context(graph: Graph) -> None:
+    bundled = json.loads(resources.read_text("data", "context.jsonld"))["@context"]
+    assert json.loads(serialize(graph, format="json-ld"))["@context"] == bundled

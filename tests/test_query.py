@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from hmic_graph.errors import QueryError
 from hmic_graph.query import NamedQuery, QueryResult, iri, list_queries, query
@@ -224,3 +224,14 @@ def test_query_failure_during_evaluation_is_a_query_error(graph: Graph) -> None:
 
     with pytest.raises(QueryError, match="store exploded"):
         query(Broken(), "quotes")
+
+
+def test_dataset_is_queried_as_the_union(graph: Graph) -> None:
+    dataset = Dataset()
+    release = dataset.graph(URIRef("https://w3id.org/hmic-graph/id/release/999-2099"))
+    for triple in graph:
+        release.add(triple)
+    assert query(dataset, "quotes") == query(graph, "quotes")
+    assert not dataset.default_union
+    per_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?q a hmic:Quote } }"
+    assert query(dataset, per_graph).rows == (("https://w3id.org/hmic-graph/id/release/999-2099",),)
