@@ -21,12 +21,12 @@ _EXPORTS = {
     "load_release": "hmic_graph.build",
     "build_graph": "hmic_graph.build",
     "extract_release": "hmic_graph.extract",
-    "validate": "hmic_graph.validate",
-    "ValidationReport": "hmic_graph.validate",
-    "ValidationResult": "hmic_graph.validate",
-    "query": "hmic_graph.query",
-    "list_queries": "hmic_graph.query",
-    "QueryResult": "hmic_graph.query",
+    "validate": "hmic_graph.validation",
+    "ValidationReport": "hmic_graph.validation",
+    "ValidationResult": "hmic_graph.validation",
+    "query": "hmic_graph.sparql",
+    "list_queries": "hmic_graph.sparql",
+    "QueryResult": "hmic_graph.sparql",
     "to_networkx": "hmic_graph.network",
     "serialize": "hmic_graph.export",
     "write": "hmic_graph.export",
@@ -42,20 +42,63 @@ _EXPORTS = {
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
 if TYPE_CHECKING:
-    from .build import build_graph, load_release
-    from .errors import (
-        ExportError,
-        HmicGraphError,
-        QueryError,
-        ReleaseReadError,
-        ResourceError,
-        ValidationFailed,
+    from .build import (
+        build_graph as build_graph,
     )
-    from .export import RdfFormat, serialize, write
-    from .extract import extract_release
-    from .network import to_networkx
-    from .query import QueryResult, list_queries, query
-    from .validate import ValidationReport, ValidationResult, validate
+    from .build import (
+        load_release as load_release,
+    )
+    from .errors import (
+        ExportError as ExportError,
+    )
+    from .errors import (
+        HmicGraphError as HmicGraphError,
+    )
+    from .errors import (
+        QueryError as QueryError,
+    )
+    from .errors import (
+        ReleaseReadError as ReleaseReadError,
+    )
+    from .errors import (
+        ResourceError as ResourceError,
+    )
+    from .errors import (
+        ValidationFailed as ValidationFailed,
+    )
+    from .export import (
+        RdfFormat as RdfFormat,
+    )
+    from .export import (
+        serialize as serialize,
+    )
+    from .export import (
+        write as write,
+    )
+    from .extract import (
+        extract_release as extract_release,
+    )
+    from .network import (
+        to_networkx as to_networkx,
+    )
+    from .sparql import (
+        QueryResult as QueryResult,
+    )
+    from .sparql import (
+        list_queries as list_queries,
+    )
+    from .sparql import (
+        query as query,
+    )
+    from .validation import (
+        ValidationReport as ValidationReport,
+    )
+    from .validation import (
+        ValidationResult as ValidationResult,
+    )
+    from .validation import (
+        validate as validate,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -34,7 +34,10 @@ _PATHS = {
     OrganisationKind.PARTNER: "partner",
     OrganisationKind.OTHER: "organisation",
 }
-_DAYS = {name: SCHEMA[name] for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+_DAYS: dict[str, URIRef] = {
+    name: URIRef(SCHEMA + name)
+    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+}
 
 
 def _date_literal(value: str) -> Literal:
@@ -101,9 +104,11 @@ class _Builder:
     def _organisations(self) -> None:
         for organisation in self.release.organisations:
             path = _PATHS[organisation.kind]
-            key = slugify(organisation.name) if organisation.kind in (
-                OrganisationKind.POLICE_FORCE, OrganisationKind.PARTNER
-            ) else organisation.key
+            key = (
+                slugify(organisation.name)
+                if organisation.kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.PARTNER)
+                else organisation.key
+            )
             iri = self.mint.organisation(path, key)
             self.org_iris[organisation.key] = iri
             for cls in _CLASSES[organisation.kind]:
@@ -137,15 +142,17 @@ class _Builder:
                 self.add(iri, SCHEMA.alternateName, Literal(alternate))
             self.add(self.release_iri, SCHEMA.mentions, iri)
         for post in self.release.posts:
-            iri = self.mint.post(post.label, post.organisation and self._org_slug(post.organisation))
+            iri = self.mint.post(
+                post.label, post.organisation and self._org_slug(post.organisation)
+            )
             self.add(iri, RDF.type, ORG.Post)
             self.add(iri, RDFS.label, Literal(post.label))
             if post.organisation:
                 self.add(iri, ORG.postIn, self.org_iris[post.organisation])
             for holder in post.holders:
-                person = self.person_iris[holder]
-                self.add(person, ORG.holds, iri)
-                self.add(iri, ORG.heldBy, person)
+                holder_iri = self.person_iris[holder]
+                self.add(holder_iri, ORG.holds, iri)
+                self.add(iri, ORG.heldBy, holder_iri)
             if post.span is not None:
                 self.evidence(iri, post.span)
 
@@ -199,7 +206,9 @@ class _Builder:
 
     def _partners(self) -> None:
         for kind in self.release.partner_kinds:
-            self.add(self.org_iris[kind.force], HMIC.worksWithPartnerType, self._concept(kind.concept))
+            self.add(
+                self.org_iris[kind.force], HMIC.worksWithPartnerType, self._concept(kind.concept)
+            )
         for partner in self.release.partners:
             iri = self.org_iris[partner.name]
             self.add(iri, HMIC.partnerType, self._concept(partner.concept))
@@ -296,7 +305,8 @@ def load_release(
     from .sources import read_source, source_from_text
 
     if isinstance(release, Path) or (
-        "\n" not in release and (Path(release).is_file() or release.lower().endswith((".txt", ".html", ".htm")))
+        "\n" not in release
+        and (Path(release).is_file() or release.lower().endswith((".txt", ".html", ".htm")))
     ):
         source = read_source(release)
     else:
@@ -320,7 +330,9 @@ def load_source(
     if published is not None:
         _check_date(published)
 
-    return build_graph(extract_release(source, release_id=release_id, published=published), base=base)
+    return build_graph(
+        extract_release(source, release_id=release_id, published=published), base=base
+    )
 
 
 def _check_date(value: str) -> None:
@@ -350,7 +362,9 @@ def release_files(paths: list[str | Path]) -> list[Path]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES
+            )
             if not found:
                 raise ReleaseReadError("this folder holds no .txt or .html releases", path=path)
             files.extend(found)

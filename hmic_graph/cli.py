@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,36 +50,62 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
     )
     build.add_argument("releases", nargs="*", metavar="RELEASE", help="release files or folders")
-    build.add_argument("-o", "--output", metavar="FILE", help="write here (atomically); default: standard output")
     build.add_argument(
-        "-f", "--format", default=None,
+        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
+    )
+    build.add_argument(
+        "-f",
+        "--format",
+        default=None,
         help="turtle (default), json-ld, nt, trig or nquads; trig/nquads keep one named graph per release",
     )
-    build.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, when the text does not say")
+    build.add_argument(
+        "--published", metavar="YYYY-MM-DD", help="publication date, when the text does not say"
+    )
     build.add_argument("--base", metavar="IRI", default=None, help="namespace for instance IRIs")
-    build.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not recommended)")
+    build.add_argument(
+        "--no-validate", action="store_true", help="skip SHACL validation (not recommended)"
+    )
 
     validate = commands.add_parser(
-        "validate", help="validate an RDF file against the shapes", epilog=_EPILOG,
+        "validate",
+        help="validate an RDF file against the shapes",
+        epilog=_EPILOG,
         description="Validate FILE (any RDF format, guessed from its extension) against the bundled SHACL shapes.",
     )
     validate.add_argument("file", metavar="FILE")
-    validate.add_argument("-f", "--format", choices=["human", "json"], default="human", help="report format")
+    validate.add_argument(
+        "-f", "--format", choices=["human", "json"], default="human", help="report format"
+    )
 
     query = commands.add_parser(
-        "query", help="run a named competency query or a SPARQL file", epilog=_EPILOG,
+        "query",
+        help="run a named competency query or a SPARQL file",
+        epilog=_EPILOG,
         description="Run NAME (see --list) or a .rq FILE over the graph in --data, "
         "or over the releases given with --release.",
     )
     query.add_argument("query", nargs="?", metavar="NAME|FILE.rq")
-    query.add_argument("--data", metavar="FILE", action="append", default=[], help="RDF file(s) to query")
-    query.add_argument("--release", metavar="RELEASE", action="append", default=[], help="release file(s) to load")
-    query.add_argument("--bind", metavar="VAR=VALUE", action="append", default=[], help="bind a variable to a literal")
+    query.add_argument(
+        "--data", metavar="FILE", action="append", default=[], help="RDF file(s) to query"
+    )
+    query.add_argument(
+        "--release", metavar="RELEASE", action="append", default=[], help="release file(s) to load"
+    )
+    query.add_argument(
+        "--bind",
+        metavar="VAR=VALUE",
+        action="append",
+        default=[],
+        help="bind a variable to a literal",
+    )
     query.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--list", action="store_true", help="list the named queries")
 
     stats = commands.add_parser(
-        "stats", help="count the things in a graph", epilog=_EPILOG,
+        "stats",
+        help="count the things in a graph",
+        epilog=_EPILOG,
         description="Count nodes per class and triples in --data files or releases (default: the bundled example).",
     )
     stats.add_argument("releases", nargs="*", metavar="RELEASE")
@@ -97,7 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_releases(releases: Sequence[str], *, published: str | None, base: str | None) -> dict[str, Graph]:
+def _load_releases(
+    releases: Sequence[str], *, published: str | None, base: str | None
+) -> dict[str, Graph]:
     from .build import load_corpus, load_source
     from .namespaces import DEFAULT_BASE
     from .resources import example_releases
@@ -114,14 +142,16 @@ def _load_releases(releases: Sequence[str], *, published: str | None, base: str 
     return graphs
 
 
-def _progress() -> object | None:
+def _progress() -> Callable[[int, int, Path], None] | None:
     if not sys.stderr.isatty():
         return None
 
     def report(done: int, total: int, path: Path) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}"
+        )
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -163,26 +193,35 @@ def _read_graph(path: str) -> Graph:
         return graph
     except Exception as exc:  # rdflib's parsers raise many unrelated types
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
-        raise HmicGraphError(f"cannot parse as {fmt}: {exc}".splitlines()[0], path=path,
-                             line=line if isinstance(line, int) else None) from exc
+        raise HmicGraphError(
+            f"cannot parse as {fmt}: {exc}".splitlines()[0],
+            path=path,
+            line=line if isinstance(line, int) else None,
+        ) from exc
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .export import RdfFormat, serialize, to_dataset, write
-    from .validate import validate
+    from .validation import validate
 
     graphs = _load_releases(args.releases, published=args.published, base=args.base)
-    fmt = RdfFormat.from_name(args.format) if args.format else (
-        RdfFormat.from_path(Path(args.output)) if args.output else RdfFormat.TURTLE
+    fmt = (
+        RdfFormat.from_name(args.format)
+        if args.format
+        else (RdfFormat.from_path(Path(args.output)) if args.output else RdfFormat.TURTLE)
     )
     if not args.no_validate:
         for name, graph in graphs.items():
             report = validate(graph)
             if not report.conforms:
-                sys.stderr.write(f"{name}: the graph does not conform to the shapes; nothing written\n")
+                sys.stderr.write(
+                    f"{name}: the graph does not conform to the shapes; nothing written\n"
+                )
                 sys.stderr.write(report.to_text() + "\n")
                 return EXIT_INVALID
-    output: Graph = to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
+    output: Graph = (
+        to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
+    )
     if args.output:
         write(output, args.output, format=fmt)
     else:
@@ -191,13 +230,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .validation import validate
 
     report = validate(_read_graph(args.file))
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     else:
-        sys.stdout.write((report.to_text() if not report.conforms else f"{args.file}: conforms") + "\n")
+        sys.stdout.write(
+            (report.to_text() if not report.conforms else f"{args.file}: conforms") + "\n"
+        )
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
@@ -207,7 +248,7 @@ def _result_text(result: object, fmt: str) -> str:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from .query import list_queries, query
+    from .sparql import list_queries, query
 
     if args.list or not args.query:
         for named in list_queries():
@@ -236,7 +277,7 @@ def _graph_from(data: list[str], releases: list[str]) -> Graph:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .query import query
+    from .sparql import query
 
     graph = _graph_from(args.data, args.releases)
     result = query(

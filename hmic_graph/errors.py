@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "ExportError",
     "HmicGraphError",
+    "QueryError",
     "ReleaseReadError",
     "ResourceError",
-    "QueryError",
     "ValidationFailed",
-    "ExportError",
 ]
 
 

@@ -8,6 +8,7 @@ beside an ``http://schema.org/`` binding.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
+from rdflib.namespace import DefinedNamespace
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 HMIC = Namespace("https://w3id.org/hmic-graph/ontology#")
@@ -18,7 +19,7 @@ SCHEMA = SDO
 
 DEFAULT_BASE = "https://w3id.org/hmic-graph/id/"
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "hmic": HMIC,
     "schema": SCHEMA,
     "org": ORG,

@@ -7,7 +7,7 @@ it was read from, so every fact stays traceable to its sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,7 +37,7 @@ class Source:
     encoding: str = "utf-8"
 
 
-class OrganisationKind(str, Enum):
+class OrganisationKind(StrEnum):
     """What kind of body an organisation is; decides its class and IRI path."""
 
     POLICE_FORCE = "police-force"
@@ -137,7 +137,7 @@ class NamedPartner:
     span: Span
 
 
-class FindingKind(str, Enum):
+class FindingKind(StrEnum):
     STRENGTH = "strength"
     AREA_FOR_IMPROVEMENT = "area-for-improvement"
 

@@ -101,9 +101,7 @@ def read_source(path: str | Path) -> Source:
     if _HTML_START.match(data[:1024]) or file.suffix.lower() in {".html", ".htm"}:
         text, url = html_to_text(text)
     source = source_from_text(text, path=name, url=url)
-    return Source(
-        text=source.text, path=name, url=url, sha256=source.sha256, encoding=encoding
-    )
+    return Source(text=source.text, path=name, url=url, sha256=source.sha256, encoding=encoding)
 
 
 class _MainText(HTMLParser):

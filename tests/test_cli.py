@@ -104,7 +104,10 @@ def test_query_named_and_bound(tmp_path: Path, capsys: pytest.CaptureFixture[str
     csv_text = capsys.readouterr().out
     assert csv_text.splitlines()[0].startswith("speakerName")
     assert len(csv_text.splitlines()) == 3
-    assert main(["query", "mentions", "--data", str(out), "--bind", "name=Nobody", "-f", "json"]) == EXIT_OK
+    assert (
+        main(["query", "mentions", "--data", str(out), "--bind", "name=Nobody", "-f", "json"])
+        == EXIT_OK
+    )
     assert "Nobody" not in capsys.readouterr().out.replace('"name"', "")
 
 

@@ -37,7 +37,7 @@ def test_cq02_quotes(seed_graph: Graph) -> None:
     assert texts[0].endswith("across the Service.")
     assert texts[1].startswith("However, there is no room for complacency")
     assert texts[1].endswith("service to victims.")
-    assert not any(t[0] in "\"“”" or t[-1] in "\"“”" for t in texts)
+    assert not any(t[0] in '"“”' or t[-1] in '"“”' for t in texts)
 
 
 def test_cq03_alliances(seed_graph: Graph) -> None:
@@ -78,8 +78,12 @@ def test_cq07_inspected_bodies(seed_graph: Graph) -> None:
             names.add(str(row["bodyName"]))
             if row.get("alternateName"):
                 names.add(str(row["alternateName"]))
-    for body in ("Serious Organised Crime Agency", "Police Service of Northern Ireland",
-                 "British Transport Police", "HMRC"):
+    for body in (
+        "Serious Organised Crime Agency",
+        "Police Service of Northern Ireland",
+        "British Transport Police",
+        "HMRC",
+    ):
         assert body in names
 
 
@@ -106,16 +110,30 @@ def test_cq09_findings(seed_graph: Graph) -> None:
 
 
 def test_cq10_people_posts(seed_graph: Graph) -> None:
-    got = {(r["postLabel"], r["orgName"], r["holderName"]) for r in rows(seed_graph, "people-posts")}
-    assert ("HM Inspector of Constabulary for the Western Region", INSPECTORATE, "Dru Sharpling") in got
+    got = {
+        (r["postLabel"], r["orgName"], r["holderName"]) for r in rows(seed_graph, "people-posts")
+    }
+    assert (
+        "HM Inspector of Constabulary for the Western Region",
+        INSPECTORATE,
+        "Dru Sharpling",
+    ) in got
     assert ("force lead for local policing", FORCE, None) in got
 
 
 def test_cq11_mentions(seed_graph: Graph) -> None:
     result = rows(seed_graph, "mentions")
     names = {r["name"] for r in result}
-    for name in (FORCE, "Warwickshire Police", INSPECTORATE, "Dru Sharpling",
-                 "Serious Organised Crime Agency", "Police Service of Northern Ireland",
-                 "British Transport Police"):
+    for name in (
+        FORCE,
+        "Warwickshire Police",
+        INSPECTORATE,
+        "Dru Sharpling",
+        "Serious Organised Crime Agency",
+        "Police Service of Northern Ireland",
+        "British Transport Police",
+    ):
         assert name in names
-    assert any(r["name"] == "Dru Sharpling" and r["type"] == "https://schema.org/Person" for r in result)
+    assert any(
+        r["name"] == "Dru Sharpling" and r["type"] == "https://schema.org/Person" for r in result
+    )

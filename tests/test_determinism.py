@@ -17,7 +17,9 @@ def _build(seed: str, fmt: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     result = subprocess.run(
         [sys.executable, "-m", "hmic_graph", "build", "--format", fmt],
-        capture_output=True, env=env, check=True,
+        capture_output=True,
+        env=env,
+        check=True,
     )
     return result.stdout
 

@@ -7,9 +7,7 @@ import re
 from ..records import ContactPoint, OpeningHours, Span
 from .context import ReleaseContext
 
-PHONE = re.compile(
-    r"(?<![\d+])(?:\+44\s*(?:\(0\)\s*)?|0)\d{2,4}(?:[\s-]?\d){6,8}(?!\d)"
-)
+PHONE = re.compile(r"(?<![\d+])(?:\+44\s*(?:\(0\)\s*)?|0)\d{2,4}(?:[\s-]?\d){6,8}(?!\d)")
 _TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
 _HOURS = re.compile(
     rf"(?P<opens>{_TIME}|\d{{1,2}}[:.]\d{{2}})\s*(?:–|—|-|to|until|and)\s*(?P<closes>{_TIME}|\d{{1,2}}[:.]\d{{2}})",
@@ -25,7 +23,9 @@ _DAY_RANGE = re.compile(
 
 
 def _clock(value: str) -> str | None:
-    match = re.match(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", value.strip(), re.IGNORECASE)
+    match = re.match(
+        r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", value.strip(), re.IGNORECASE
+    )
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)

@@ -32,21 +32,21 @@ class ReleaseContext:
         keys: list[str] = []
         for mention in self.mentions_in(span):
             body = self.gazetteer.body(mention.key)
-            if body.kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.INSPECTED_BODY):
-                if mention.key not in keys:
-                    keys.append(mention.key)
+            is_body = body.kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.INSPECTED_BODY)
+            if is_body and mention.key not in keys:
+                keys.append(mention.key)
         return keys
 
     def body_sentences(self) -> list[tuple[Block, Span]]:
         """Sentences of the body paragraphs (not quotes, headline or notes)."""
-        result = []
+        result: list[tuple[Block, Span]] = []
         for block in self.layout.blocks:
             if block.kind is BlockKind.BODY:
                 result.extend((block, s) for s in sentences(self.text, block.span))
         return result
 
     def all_sentences(self) -> list[tuple[Block, Span]]:
-        result = []
+        result: list[tuple[Block, Span]] = []
         for block in self.layout.blocks:
             if block.kind in (BlockKind.BODY, BlockKind.NOTE, BlockKind.HEADLINE, BlockKind.QUOTE):
                 result.extend((block, s) for s in sentences(self.text, block.span))

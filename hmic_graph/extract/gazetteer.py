@@ -201,5 +201,7 @@ def gazetteer() -> Gazetteer:
                 )
             )
         except (KeyError, AttributeError) as exc:
-            raise ResourceError(f"malformed gazetteer row: {exc}", path="data/gazetteer.csv", line=number) from exc
+            raise ResourceError(
+                f"malformed gazetteer row: {exc}", path="data/gazetteer.csv", line=number
+            ) from exc
     return Gazetteer(bodies)

@@ -54,7 +54,9 @@ class Lexicon:
         return _by_date(self.raw["generic_inspectorate_phrases"], "phrase", text, published)
 
 
-def _by_date(rules: list[dict[str, Any]], field: str, text: str, published: str | None) -> str | None:
+def _by_date(
+    rules: list[dict[str, Any]], field: str, text: str, published: str | None
+) -> str | None:
     lowered = text.lower()
     for rule in rules:
         if rule[field].lower() in lowered:

@@ -44,7 +44,7 @@ def kind_lexicon() -> KindLexicon:
     """Written forms of every partner kind in the ontology's concept scheme."""
     graph = ontology_graph()
     by_form: dict[str, tuple[str, str]] = {}
-    for concept in sorted(graph.subjects(SKOS.inScheme, PARTNER_KIND_SCHEME)):
+    for concept in sorted(graph.subjects(SKOS.inScheme, PARTNER_KIND_SCHEME), key=str):
         if (concept, RDF.type, SKOS.Concept) not in graph:
             continue
         pref = str(graph.value(concept, SKOS.prefLabel))
@@ -54,7 +54,9 @@ def kind_lexicon() -> KindLexicon:
                 for variant in {form, form.replace("-", " "), form.replace(" ", "-")}:
                     by_form.setdefault(variant, (str(concept), pref))
     ordered = sorted(by_form, key=len, reverse=True)
-    body = "|".join(re.escape(f).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+") for f in ordered)
+    body = "|".join(
+        re.escape(f).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+") for f in ordered
+    )
     return KindLexicon(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), by_form)
 
 
@@ -88,7 +90,9 @@ def extract_partners(ctx: ReleaseContext) -> tuple[list[PartnerKind], list[Named
                 continue
             concept, pref = lex.by_form[_norm(kind.group())]
             start = sentence.start + match.start(1)
-            named.setdefault(name, NamedPartner(name, concept, pref, force, Span(start, start + len(name))))
+            named.setdefault(
+                name, NamedPartner(name, concept, pref, force, Span(start, start + len(name)))
+            )
         for match in lex.pattern.finditer(chunk):
             start = sentence.start + match.start()
             if any(p.span.start <= start < p.span.end for p in named.values()):
@@ -96,7 +100,10 @@ def extract_partners(ctx: ReleaseContext) -> tuple[list[PartnerKind], list[Named
             if chunk[max(0, match.start() - 1) : match.start()].isupper():
                 continue
             concept, pref = lex.by_form[_norm(match.group())]
-            kinds.setdefault(concept, PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())))
+            kinds.setdefault(
+                concept,
+                PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())),
+            )
     return list(kinds.values()), list(named.values())
 
 
@@ -113,7 +120,9 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
         word = ctx.lexicon.alliance_words.search(chunk)
         if word is None:
             continue
-        forces = [k for k in ctx.forces_in(sentence) if ctx.gazetteer.body(k).kind.value == "police-force"]
+        forces = [
+            k for k in ctx.forces_in(sentence) if ctx.gazetteer.body(k).kind.value == "police-force"
+        ]
         refers_to_subject = bool(ctx.lexicon.back_references.search(chunk)) or re.search(
             r"\b(?:it|its)\b", chunk, re.IGNORECASE
         )
@@ -126,7 +135,11 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
             continue
         names = sorted(ctx.gazetteer.body(k).name for k in members)
         noun = word.group().lower()
-        noun = "strategic alliance" if "strategic" in noun else ("alliance" if "alliance" in noun else "collaboration")
+        noun = (
+            "strategic alliance"
+            if "strategic" in noun
+            else ("alliance" if "alliance" in noun else "collaboration")
+        )
         name = f"{', '.join(names[:-1])} and {names[-1]} {noun}"
         alliances[members] = Alliance(name=name, members=members, span=sentence)
     return list(alliances.values())

@@ -21,11 +21,52 @@ _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]*['’][A-Z][a-zà-ÿ]+|(?:Mc|Mac)[A-Z][a-zà-
 _NAME_TOKEN_RE = re.compile(rf"^{_NAME_TOKEN}$")
 _NOT_NAME_WORDS = frozenset(
     {
-        "The", "HM", "Her", "His", "Majesty's", "Majesty’s", "Police", "Constabulary", "Council",
-        "Service", "Services", "Inspectorate", "Region", "Force", "Government", "Home", "Office",
-        "Crime", "National", "England", "Wales", "Fire", "Rescue", "And", "For", "Of", "This",
-        "That", "It", "We", "Our", "They", "She", "He", "In", "However", "Speaking", "Commenting",
-        "Responding", "Today", "Report", "Agency", "Authority", "County", "City", "Borough",
+        "The",
+        "HM",
+        "Her",
+        "His",
+        "Majesty's",
+        "Majesty’s",
+        "Police",
+        "Constabulary",
+        "Council",
+        "Service",
+        "Services",
+        "Inspectorate",
+        "Region",
+        "Force",
+        "Government",
+        "Home",
+        "Office",
+        "Crime",
+        "National",
+        "England",
+        "Wales",
+        "Fire",
+        "Rescue",
+        "And",
+        "For",
+        "Of",
+        "This",
+        "That",
+        "It",
+        "We",
+        "Our",
+        "They",
+        "She",
+        "He",
+        "In",
+        "However",
+        "Speaking",
+        "Commenting",
+        "Responding",
+        "Today",
+        "Report",
+        "Agency",
+        "Authority",
+        "County",
+        "City",
+        "Borough",
     }
 )
 _PRONOUNS = frozenset({"he", "she", "they"})
@@ -83,7 +124,7 @@ class People:
         tokens = rest.split()
         if not tokens:
             return None
-        for name, entry in self.entries.items():
+        for name, _entry in self.entries.items():
             parts = name.split()
             if len(tokens) == 1:
                 if honorific in {"Sir", "Dame", "Lord", "Lady"} and parts[0] == tokens[0]:
@@ -150,7 +191,7 @@ class People:
                 continue
             if self.looks_like_name(part):
                 name = self.add(part, Span(offset + at, offset + at + len(part)))
-                post, post_span = (pending_post or (None, None))
+                post, post_span = pending_post or (None, None)
                 speakers.append(Speaker(name, post, post_span))
                 pending_post = None
                 continue
@@ -158,7 +199,9 @@ class People:
             if split is not None:
                 head, candidate = split
                 name_at = at + part.rindex(candidate)
-                name = self.add(candidate, Span(offset + name_at, offset + name_at + len(candidate)))
+                name = self.add(
+                    candidate, Span(offset + name_at, offset + name_at + len(candidate))
+                )
                 speakers.append(Speaker(name, head, Span(offset + at, offset + at + len(head))))
                 continue
             if self.is_post(part):
@@ -176,7 +219,9 @@ _INTRO_INVERTED = re.compile(rf"^{_VERBS}\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
 _AFTER_QUOTE = re.compile(
     rf"^[\s,]*(?:{_VERBS}\s+(?P<after>[^.!?]+?)|(?P<before>[^.!?“”\"]+?)\s+{_VERBS})\s*[.!?]?\s*$",
 )
-_INDIRECT = re.compile(rf"(?<![\w])(?:{_VERBS})\s+(?P<phrase>(?:[A-Z][^.;:!?]*?))(?=[.;:!?]|\s+(?:that|who|when)\b|$)")
+_INDIRECT = re.compile(
+    rf"(?<![\w])(?:{_VERBS})\s+(?P<phrase>(?:[A-Z][^.;:!?]*?))(?=[.;:!?]|\s+(?:that|who|when)\b|$)"
+)
 _INLINE_INTRO = re.compile(rf"(?P<phrase>[^.!?:]+?)\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
 
 
@@ -193,8 +238,11 @@ def quote_body(text: str, span: Span) -> tuple[Span, str]:
     close = -1
     for index in range(start, len(para)):
         char = para[index]
-        if char in "”\"" or (char == "’" and (index + 1 == len(para) or not para[index + 1].isalpha())
-                              and para[start - 1] == "‘"):
+        if char in '”"' or (
+            char == "’"
+            and (index + 1 == len(para) or not para[index + 1].isalpha())
+            and para[start - 1] == "‘"
+        ):
             close = index
             break
     if close == -1:
@@ -222,7 +270,12 @@ def intro_phrase(paragraph: str) -> str | None:
     phrase = match.group("phrase")
     # "Speaking about the report, NAME said:" - drop clauses before the speaker.
     parts = [p.strip() for p in phrase.split(",")]
-    while len(parts) > 1 and parts[0] and parts[0].split()[0] in {"Speaking", "Commenting", "Responding", "Welcoming", "Today", "Reacting"}:
+    while (
+        len(parts) > 1
+        and parts[0]
+        and parts[0].split()[0]
+        in {"Speaking", "Commenting", "Responding", "Welcoming", "Today", "Reacting"}
+    ):
         parts.pop(0)
     return ", ".join(parts)
 

@@ -23,11 +23,21 @@ from .findings import extract_findings
 from .gazetteer import gazetteer
 from .lexicon import lexicon
 from .partners import extract_alliances, extract_partners
-from .people import _AFTER_QUOTE, _INDIRECT, _INLINE_INTRO, People, Speaker, intro_phrase, quote_body
+from .people import (
+    _AFTER_QUOTE,
+    _INDIRECT,
+    _INLINE_INTRO,
+    People,
+    Speaker,
+    intro_phrase,
+    quote_body,
+)
 from .reports import extract_reports
 from .segment import BlockKind, segment, sentences
 
-_PUBLISHED_LINE = re.compile(r"^\s*(?:published|date)\s*:\s*(?P<date>.+)$", re.IGNORECASE | re.MULTILINE)
+_PUBLISHED_LINE = re.compile(
+    r"^\s*(?:published|date)\s*:\s*(?P<date>.+)$", re.IGNORECASE | re.MULTILINE
+)
 _INSPECTS = re.compile(r"\b(?:inspects|inspected|inspecting|inspect|regulates)\b")
 
 
@@ -116,7 +126,9 @@ def extract_release(
     lex = lexicon()
     gaz = gazetteer()
     layout = segment(text)
-    ctx = ReleaseContext(text=text, layout=layout, gazetteer=gaz, lexicon=lex, mentions=gaz.find(text))
+    ctx = ReleaseContext(
+        text=text, layout=layout, gazetteer=gaz, lexicon=lex, mentions=gaz.find(text)
+    )
     ctx.published = published or _published(text, [(b.span.start, b.text) for b in layout.blocks])
     ctx.subjects = _subjects(ctx)
 
@@ -131,7 +143,9 @@ def extract_release(
             inline = _INLINE_INTRO.search(block.text)
             phrase = intro_phrase(block.text)
             if inline is not None:
-                found = people.parse_attribution(inline.group("phrase"), block.span.start + inline.start("phrase"))
+                found = people.parse_attribution(
+                    inline.group("phrase"), block.span.start + inline.start("phrase")
+                )
                 speaker_posts.extend((s, None) for s in found)
                 quote_start = block.span.start + inline.end()
                 inner, rest = quote_body(text, Span(quote_start, block.span.end))
@@ -147,7 +161,9 @@ def extract_release(
                 pending = []
                 current = []
                 for match in _INDIRECT.finditer(block.text):
-                    found = people.parse_attribution(match.group("phrase"), block.span.start + match.start("phrase"))
+                    found = people.parse_attribution(
+                        match.group("phrase"), block.span.start + match.start("phrase")
+                    )
                     speaker_posts.extend((s, None) for s in found)
         elif block.kind is BlockKind.QUOTE:
             inner, rest = quote_body(text, block.span)
@@ -180,7 +196,9 @@ def extract_release(
         key = (speaker.post, organisation)
         old = posts.get(key)
         holders = tuple(sorted({*(old.holders if old else ()), speaker.name}))
-        posts[key] = Post(speaker.post, organisation, holders, old.span if old else speaker.post_span)
+        posts[key] = Post(
+            speaker.post, organisation, holders, old.span if old else speaker.post_span
+        )
     for _block, sentence in ctx.body_sentences():
         chunk = sentence.of(text)
         for pattern in lex.untitled_posts:
@@ -188,7 +206,10 @@ def extract_release(
                 label = re.split(r"\s+(?:and|but|while)\s+", match.group(1).strip())[0].strip()
                 start = sentence.start + match.start(1)
                 organisation = ctx.single_subject()
-                posts.setdefault((label, organisation), Post(label, organisation, (), Span(start, start + len(label))))
+                posts.setdefault(
+                    (label, organisation),
+                    Post(label, organisation, (), Span(start, start + len(label))),
+                )
 
     reports = extract_reports(ctx)
     alliances = extract_alliances(ctx)
@@ -201,14 +222,17 @@ def extract_release(
     for mention in ctx.mentions:
         spans.setdefault(mention.key, []).append(mention.span)
     keys = set(spans)
-    for extra in (ctx.publisher, *(p.organisation for p in posts.values()), *(c.organisation for c in contacts)):
+    for extra in (
+        ctx.publisher,
+        *(p.organisation for p in posts.values()),
+        *(c.organisation for c in contacts),
+    ):
         if extra:
             keys.add(extra)
-    organisations = tuple(
-        gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys)
-    )
+    organisations = tuple(gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys))
     partner_orgs = tuple(
-        Organisation(key=p.name, name=p.name, kind=OrganisationKind.PARTNER, spans=(p.span,)) for p in partners
+        Organisation(key=p.name, name=p.name, kind=OrganisationKind.PARTNER, spans=(p.span,))
+        for p in partners
     )
     person_records = tuple(
         Person(
@@ -230,7 +254,9 @@ def extract_release(
     headline = layout.headline
     return Release(
         release_id=release_id
-        or release_id_for(release_number=layout.release_number, path=source.path, sha256=source.sha256),
+        or release_id_for(
+            release_number=layout.release_number, path=source.path, sha256=source.sha256
+        ),
         source=source,
         headline=headline.text if headline else "",
         release_number=layout.release_number,
@@ -259,7 +285,11 @@ def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> st
             return inside[-1].key
     inspectorate = ctx.lexicon.inspectorate_for_post(label, ctx.published)
     if inspectorate:
-        if ctx.publisher and inspectorate in (ctx.publisher, _successor(ctx, ctx.publisher), _predecessor(ctx, ctx.publisher)):
+        if ctx.publisher and inspectorate in (
+            ctx.publisher,
+            _successor(ctx, ctx.publisher),
+            _predecessor(ctx, ctx.publisher),
+        ):
             return ctx.publisher
         return inspectorate if inspectorate in ctx.gazetteer.bodies else None
     if any(label.startswith(rank) for rank in ctx.lexicon.force_ranks):
@@ -285,14 +315,19 @@ def _inspects(ctx: ReleaseContext) -> tuple[tuple[str, str], ...]:
         verb_at = sentence.start + verb.start()
         mentions = ctx.mentions_in(sentence)
         inspectorates = [
-            m.key for m in mentions
-            if m.span.end <= verb_at and ctx.gazetteer.body(m.key).kind is OrganisationKind.INSPECTORATE
+            m.key
+            for m in mentions
+            if m.span.end <= verb_at
+            and ctx.gazetteer.body(m.key).kind is OrganisationKind.INSPECTORATE
         ]
         if not inspectorates:
             continue
         for mention in mentions:
             kind = ctx.gazetteer.body(mention.key).kind
-            if mention.span.start > verb_at and kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.INSPECTED_BODY):
+            if mention.span.start > verb_at and kind in (
+                OrganisationKind.POLICE_FORCE,
+                OrganisationKind.INSPECTED_BODY,
+            ):
                 pairs.add((inspectorates[-1], mention.key))
     if ctx.publisher:
         pairs.update((ctx.publisher, subject) for subject in ctx.subjects)

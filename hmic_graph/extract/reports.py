@@ -50,9 +50,16 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
             after = chunk[match.end() : match.end() + 40]
             near_before = " ".join(before.split()[-4:])
             near_after = " ".join(after.split()[:3])
-            if not (ctx.lexicon.report_nouns.search(near_before) or ctx.lexicon.report_nouns.search(near_after)):
+            if not (
+                ctx.lexicon.report_nouns.search(near_before)
+                or ctx.lexicon.report_nouns.search(near_after)
+            ):
                 continue
-            if re.search(r"\b(?:partnership|scheme|initiative|programme|operation|project|campaign)\s*$", before, re.IGNORECASE):
+            if re.search(
+                r"\b(?:partnership|scheme|initiative|programme|operation|project|campaign)\s*$",
+                before,
+                re.IGNORECASE,
+            ):
                 continue
             title = match.group("title").strip().rstrip(",.")
             rest = chunk[match.end() :]
@@ -71,14 +78,20 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
                 issued = _issued(ctx, rest)
                 if issued:
                     old = found[title]
-                    found[title] = Report(old.name, old.title, old.span, issued, old.publisher, old.concerns, old.kind)
+                    found[title] = Report(
+                        old.name, old.title, old.span, issued, old.publisher, old.concerns, old.kind
+                    )
     for span in ctx.layout.furniture_titles:
         title = span.of(text).strip().strip("'‘’\"“”")
         if title and title not in found and len(title) < 200:
             offset = text.index(title, span.start)
             found[title] = Report(
-                name=title, title=title, span=Span(offset, offset + len(title)),
-                issued=ctx.published, publisher=ctx.publisher, kind="report",
+                name=title,
+                title=title,
+                span=Span(offset, offset + len(title)),
+                issued=ctx.published,
+                publisher=ctx.publisher,
+                kind="report",
             )
     reports = list(found.values())
     reports.extend(_untitled(ctx, set(found)))

@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ..records import Span
 from .lexicon import lexicon
 
-OPENING_QUOTES = "\"“‘"
-CLOSING_QUOTES = "\"”’"
+OPENING_QUOTES = '"“‘'
+CLOSING_QUOTES = '"”’'
 _BULLET = re.compile(r"^\s*(?:[•\-–*·▪●]|\d{1,2}[.)])\s+")
-_RELEASE_NUMBER = re.compile(r"^\s*(?:#|No\.?\s*|Release\s+)?(\d{1,4}\s*/\s*(?:19|20)\d{2})\b\s*[-–:]?\s*")
+_RELEASE_NUMBER = re.compile(
+    r"^\s*(?:#|No\.?\s*|Release\s+)?(\d{1,4}\s*/\s*(?:19|20)\d{2})\b\s*[-–:]?\s*"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9£])")
-_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "e.g.", "i.e.", "etc.", "Prof.", "Cllr.")
+_ABBREVIATIONS = (
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "No.",
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "Prof.",
+    "Cllr.",
+)
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     HEADLINE = "headline"
     BODY = "body"
     QUOTE = "quote"
@@ -91,7 +105,7 @@ def _joins(previous: str, current: str, in_open_quote: bool) -> bool:
         return False
     if in_open_quote and not previous.rstrip().endswith((":",)):
         return True
-    ends_sentence = previous.rstrip()[-1:] in ".!?:;\"”’)"
+    ends_sentence = previous.rstrip()[-1:] in '.!?:;"”’)'
     return not ends_sentence and current[:1].islower()
 
 
@@ -107,9 +121,17 @@ def segment(text: str) -> Layout:
     for start, end in _lines(text):
         line = text[start:end]
         blank_between = prev_end >= 0 and text.count("\n", prev_end, start) > 1
-        if paragraphs and not blank_between and _joins(text[paragraphs[-1][0] : prev_end], line, in_quote):
-            paragraphs[-1] = (paragraphs[-1][0], end)
-        elif paragraphs and blank_between and in_quote and not _open_quote(line) and line[:1].islower():
+        if (
+            paragraphs
+            and not blank_between
+            and _joins(text[paragraphs[-1][0] : prev_end], line, in_quote)
+        ) or (
+            paragraphs
+            and blank_between
+            and in_quote
+            and not _open_quote(line)
+            and line[:1].islower()
+        ):
             paragraphs[-1] = (paragraphs[-1][0], end)
         else:
             paragraphs.append((start, end))
@@ -165,7 +187,7 @@ def sentences(text: str, span: Span) -> list[Span]:
         if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
             continue
         end = match.start()
-        while end < len(chunk) and chunk[end] in ".!?\"”’)":
+        while end < len(chunk) and chunk[end] in '.!?"”’)':
             end += 1
         piece = chunk[begin:end].strip()
         if piece:
