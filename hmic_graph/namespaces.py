@@ -8,8 +8,7 @@ beside an ``http://schema.org/`` binding.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DefinedNamespace
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 HMIC = Namespace("https://w3id.org/hmic-graph/ontology#")
 HMICSH = Namespace("https://w3id.org/hmic-graph/shapes#")
