@@ -156,7 +156,7 @@ def test_shapes_use_core_constraints_only(shapes: Graph) -> None:
 def test_every_shape_is_named_and_explained(shapes: Graph) -> None:
     problems = []
     for shape in sorted(named_shapes(shapes)):
-        if not (isinstance(shape, URIRef) and shape.startswith(str(HMICSH))):
+        if not (isinstance(shape, URIRef) and str(shape).startswith(str(HMICSH))):
             problems.append(f"{shape}: not an IRI in {HMICSH}")
             continue
         messages = list(shapes.objects(shape, SH.message))

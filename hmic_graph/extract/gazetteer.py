@@ -101,8 +101,8 @@ class Gazetteer:
         # A list of short names ending in a word that says they are forces.
         self._short_list = re.compile(
             rf"(?<![\w-])({item}(?:\s*,\s*{item})*\s*,?\s+(?:and|&)\s+{item})"
-            rf"(?=\s+(?:police\s+forces|forces|constabularies|police\b|have|has|forces'))"
-            rf"|(?<![\w-])({item})(?=\s+(?:police\s+force|force|constabulary)\b)",
+            rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'))"
+            rf"|(?<![\w-])({item})(?=\s+(?i:police\s+force|force|constabulary)\b)",
         )
         self._short_item = re.compile(item)
         self._lookup_full = {self._norm(f): k for f, k in full_forms.items()}

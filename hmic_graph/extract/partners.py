@@ -60,51 +60,50 @@ def kind_lexicon() -> KindLexicon:
     return KindLexicon(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), by_form)
 
 
-_NAMED_PARTNER = re.compile(
-    r"(?<![\w-])((?:[A-Z][a-zà-ÿ'’-]+\s+){1,4}(?:County|City|Borough|District|Metropolitan Borough|Town|Unitary)?\s*"
-    r"(?:Council|Youth Offending Team|Youth Offending Service|Housing Association|Housing Trust|Homes|"
-    r"NHS Trust|NHS Foundation Trust|Clinical Commissioning Group|Community Safety Partnership|University|College))"
-    r"(?![\w-])"
-)
+def extract_partners(
+    ctx: ReleaseContext, named: list[tuple[str, Span]]
+) -> tuple[list[PartnerKind], list[NamedPartner]]:
+    """Kinds of partner and named partners (from ``named``) the subject forces work with.
 
-
-def extract_partners(ctx: ReleaseContext) -> tuple[list[PartnerKind], list[NamedPartner]]:
-    """Kinds of partner and named partners the subject force works with."""
-    force = ctx.single_subject()
-    if force is None:
+    A sentence that names one subject is about that subject; otherwise it is
+    about every subject of the release.
+    """
+    if not ctx.subjects:
         return [], []
     lex = kind_lexicon()
-    kinds: dict[str, PartnerKind] = {}
-    named: dict[str, NamedPartner] = {}
+    kinds: dict[tuple[str, str], PartnerKind] = {}
+    partners: dict[tuple[str, str], NamedPartner] = {}
     for _block, sentence in ctx.body_sentences():
         chunk = sentence.of(ctx.text)
         if not ctx.lexicon.partner_context.search(chunk):
             continue
-        other_forces = [k for k in ctx.forces_in(sentence) if k != force]
-        if other_forces and force not in ctx.forces_in(sentence):
+        named_forces = ctx.forces_in(sentence)
+        subjects = [k for k in named_forces if k in ctx.subjects]
+        if named_forces and not subjects:
             continue
-        for match in _NAMED_PARTNER.finditer(chunk):
-            name = match.group(1).strip()
+        forces = subjects or list(ctx.subjects)
+        inside = [(n, s) for n, s in named if sentence.start <= s.start and s.end <= sentence.end]
+        for name, span in inside:
             kind = lex.pattern.search(name)
-            if kind is None or ctx.gazetteer.lookup(name) is not None:
+            if kind is None:
                 continue
             concept, pref = lex.by_form[_norm(kind.group())]
-            start = sentence.start + match.start(1)
-            named.setdefault(
-                name, NamedPartner(name, concept, pref, force, Span(start, start + len(name)))
-            )
+            for force in forces:
+                partners.setdefault((force, name), NamedPartner(name, concept, pref, force, span))
         for match in lex.pattern.finditer(chunk):
             start = sentence.start + match.start()
-            if any(p.span.start <= start < p.span.end for p in named.values()):
+            if any(s.start <= start < s.end for _n, s in inside):
                 continue
-            if chunk[max(0, match.start() - 1) : match.start()].isupper():
+            if match.group()[0].isupper() and match.start() > 0:
+                # Capitalised inside a sentence: part of a proper name, not a kind.
                 continue
             concept, pref = lex.by_form[_norm(match.group())]
-            kinds.setdefault(
-                concept,
-                PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())),
-            )
-    return list(kinds.values()), list(named.values())
+            for force in forces:
+                kinds.setdefault(
+                    (force, concept),
+                    PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())),
+                )
+    return list(kinds.values()), list(partners.values())
 
 
 def _norm(form: str) -> str:

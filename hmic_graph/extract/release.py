@@ -20,6 +20,7 @@ from .contacts import extract_contact_points
 from .context import ReleaseContext
 from .dates import full_date
 from .findings import extract_findings
+from .organisations import find_named_organisations
 from .gazetteer import gazetteer
 from .lexicon import lexicon
 from .partners import extract_alliances, extract_partners
@@ -58,7 +59,9 @@ def _published(text: str, layout_blocks: list[tuple[int, str]]) -> str | None:
 def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
     headline = ctx.layout.headline
     if headline is not None:
-        found = ctx.forces_in(headline.span)
+        first = sentences(ctx.text, headline.span)[0]
+        lead = first.of(ctx.text).split(";")[0]
+        found = ctx.forces_in(Span(first.start, first.start + len(lead)))
         if found:
             return tuple(found)
         if ctx.lexicon.national_markers.search(headline.text):
@@ -213,7 +216,8 @@ def extract_release(
 
     reports = extract_reports(ctx)
     alliances = extract_alliances(ctx)
-    partner_kinds, partners = extract_partners(ctx)
+    named_orgs = find_named_organisations(ctx)
+    partner_kinds, partners = extract_partners(ctx, named_orgs)
     findings = extract_findings(ctx)
     contacts = extract_contact_points(ctx)
     inspects = _inspects(ctx)
@@ -230,9 +234,15 @@ def extract_release(
         if extra:
             keys.add(extra)
     organisations = tuple(gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys))
+    partner_names = {p.name for p in partners}
     partner_orgs = tuple(
-        Organisation(key=p.name, name=p.name, kind=OrganisationKind.PARTNER, spans=(p.span,))
-        for p in partners
+        Organisation(
+            key=name,
+            name=name,
+            kind=OrganisationKind.PARTNER if name in partner_names else OrganisationKind.OTHER,
+            spans=tuple(s for n, s in named_orgs if n == name),
+        )
+        for name in sorted({n for n, _ in named_orgs})
     )
     person_records = tuple(
         Person(

@@ -91,12 +91,11 @@ def _open_quote(text: str) -> bool:
     return bool(text) and text[0] in OPENING_QUOTES
 
 
-def _quote_closes(text: str) -> bool:
-    """Whether the last quotation mark in ``text`` closes a quotation."""
-    count_straight = text.count('"')
-    if "“" in text or "”" in text:
-        return text.rfind("”") > text.rfind("“")
-    return count_straight % 2 == 0
+def _still_open(paragraph: str) -> bool:
+    """Whether a paragraph that opens with a quotation mark leaves it open at its end."""
+    if "“" in paragraph or "”" in paragraph:
+        return paragraph.rfind("“") > paragraph.rfind("”")
+    return paragraph.count('"') % 2 == 1
 
 
 def _joins(previous: str, current: str, in_open_quote: bool) -> bool:
@@ -136,7 +135,7 @@ def segment(text: str) -> Layout:
         else:
             paragraphs.append((start, end))
         para = text[paragraphs[-1][0] : end]
-        in_quote = _open_quote(para) and not _quote_closes(para[1:] if para[0] == '"' else para)
+        in_quote = _open_quote(para) and _still_open(para)
         prev_end = end
 
     in_notes = False
@@ -151,7 +150,8 @@ def segment(text: str) -> Layout:
             continue
         if lex.furniture_line.match(para):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
-            expect_title = para.strip().lower().startswith(("get the", "download", "read the"))
+            lowered = para.strip().lower()
+            expect_title = "report" in lowered and lowered.startswith(("get the", "download", "read the"))
             continue
         if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
@@ -185,6 +185,11 @@ def sentences(text: str, span: Span) -> list[Span]:
     for match in _SENTENCE_END.finditer(chunk):
         before = chunk[begin : match.start() + 1]
         if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
+            continue
+        upto = chunk[: match.start() + 1]
+        if upto.count("“") > upto.count("”") or (
+            "“" not in upto and upto.count('"') % 2 == 1 and chunk[match.start()] != '"'
+        ):
             continue
         end = match.start()
         while end < len(chunk) and chunk[end] in '.!?"”’)':
