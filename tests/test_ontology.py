@@ -530,6 +530,9 @@ def test_owl_rl_check_detects_an_inconsistency(onto: Graph) -> None:
 # JSON-LD context
 # ---------------------------------------------------------------------------
 
+# rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph internally.
+RDFLIB_JSONLD_WARNING = "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+
 EXPECTED_PREFIXES = {
     "hmic": str(HMIC),
     "hmicid": str(ID),
@@ -598,6 +601,7 @@ def test_context_terms_are_unique(context: dict[str, Any]) -> None:
     assert len(iris) == len(set(iris))
 
 
+@pytest.mark.filterwarnings(RDFLIB_JSONLD_WARNING)
 @pytest.mark.parametrize("which", ["sample", "ontology"])
 def test_json_ld_round_trip_with_the_context(
     which: str, sample: Graph, onto: Graph, context: dict[str, Any]
@@ -616,6 +620,7 @@ def test_json_ld_round_trip_with_the_context(
         assert "http://www.w3.org/ns/oa#start" not in text
 
 
+@pytest.mark.filterwarnings(RDFLIB_JSONLD_WARNING)
 def test_json_ld_context_has_no_blank_node_surprises(context: dict[str, Any]) -> None:
     """Compaction must not invent blank nodes: a one-triple graph stays one triple."""
     g = Graph()

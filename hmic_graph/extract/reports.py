@@ -81,6 +81,35 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
                     found[title] = Report(
                         old.name, old.title, old.span, issued, old.publisher, old.concerns, old.kind
                     )
+    for _block, sentence in ctx.all_sentences():
+        chunk = sentence.of(text)
+        # The patterns are tried in order: a title after "the report," first, a
+        # title opening the sentence only when there is none.
+        matches: list[re.Match[str]] = []
+        for pattern in ctx.lexicon.unquoted_titles:
+            matches = list(pattern.finditer(chunk))
+            if matches:
+                break
+        for match in matches:
+            title_text = match.group("title")
+            # Two titles in one apposition: "The reports, A: x and B: y, are ...".
+            pieces = re.split(r"\s+and\s+(?=[A-Z][^:–]{0,60}[:–])", title_text)
+            for piece in pieces:
+                piece = piece.strip().rstrip(",.")
+                if not re.search(r":\s|\s[–—-]\s", piece) or piece in found:
+                    continue
+                if ctx.gazetteer.lookup(piece) is not None:
+                    continue
+                start = sentence.start + match.start("title") + title_text.index(piece)
+                rest = chunk[match.end("title") :]
+                found[piece] = Report(
+                    name=piece,
+                    title=piece,
+                    span=Span(start, start + len(piece)),
+                    issued=_issued(ctx, rest) or _issued(ctx, chunk[: match.start("title")]),
+                    publisher=ctx.publisher,
+                    kind=_kind(chunk),
+                )
     for span in ctx.layout.furniture_titles:
         title = span.of(text).strip().strip("'‘’\"“”")
         if title and title not in found and len(title) < 200:
