@@ -122,7 +122,8 @@ class _Builder:
                 self.add(iri, HMIC.policeUkId, Literal(organisation.police_uk_id))
             if organisation.wikidata:
                 self.add(iri, OWL.sameAs, WD[organisation.wikidata])
-            self.add(self.release_iri, SCHEMA.mentions, iri)
+            if organisation.spans:
+                self.add(self.release_iri, SCHEMA.mentions, iri)
         for key in self.release.about:
             self.add(self.release_iri, HMIC.about, self.org_iris[key])
         if self.release.publisher:

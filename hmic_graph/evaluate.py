@@ -61,7 +61,9 @@ def release_items(release: Release) -> dict[str, set[Any]]:
         "subject": {_norm(names[k]) for k in release.about},
         "publisher": {_norm(names[release.publisher])} if release.publisher else set(),
         "forces": {_norm(n) for n in forces},
-        "organisations": {_norm(o.name) for o in release.organisations},
+        # Only organisations the text names; an inspectorate implied by an
+        # inspector's post is in the graph but not "named".
+        "organisations": {_norm(o.name) for o in release.organisations if o.spans},
         "people": {_norm(p.name) for p in release.people},
         "posts": {(_norm(p.label), _norm(h)) for p in release.posts for h in (p.holders or (None,))},
         "quotes": {

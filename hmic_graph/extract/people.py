@@ -225,6 +225,37 @@ _INDIRECT = re.compile(
 _INLINE_INTRO = re.compile(rf"(?P<phrase>[^.!?:]+?)\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
 
 
+_QUOTED_RUN = re.compile(r"(?:“(?P<curly>[^“”]{20,}?)”|(?<![\w])\"(?P<straight>[^\"]{20,}?)\")")
+_ATTRIBUTION_AFTER = re.compile(
+    rf"^\s*,?\s*(?:{_VERBS}\s+(?P<after>[A-Z][^.;:!?“”\"]*?)(?=,\s+(?:adding|who|and\s+(?:that|he|she))\b|[.;:!?]|$)"
+    rf"|(?P<before>[A-Z][^.;:!?“”\"]*?)\s+{_VERBS}\b)"
+)
+
+
+def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
+    """Quotations inside a prose paragraph, each with the attribution phrase after it.
+
+    Returns ``(inner span, phrase, phrase offset)``; only quotations of several
+    words count, so titles and scare quotes are left alone.
+    """
+    chunk = text[span.start : span.end]
+    found = []
+    for match in _QUOTED_RUN.finditer(chunk):
+        group = "curly" if match.group("curly") is not None else "straight"
+        inner = match.group(group)
+        if len(inner.split()) < 6:
+            continue
+        after = _ATTRIBUTION_AFTER.match(chunk[match.end() :])
+        if after is None:
+            continue
+        phrase_group = "after" if after.group("after") else "before"
+        phrase = after.group(phrase_group)
+        body = inner.rstrip().rstrip(",")
+        start = span.start + match.start(group)
+        found.append((Span(start, start + len(body)), phrase, span.start + match.end() + after.start(phrase_group)))
+    return found
+
+
 def quote_body(text: str, span: Span) -> tuple[Span, str]:
     """The span of a quoted paragraph without its quotation marks, and what follows them.
 

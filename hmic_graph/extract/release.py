@@ -30,6 +30,7 @@ from .people import (
     _INLINE_INTRO,
     People,
     Speaker,
+    inline_quotes,
     intro_phrase,
     quote_body,
 )
@@ -142,7 +143,9 @@ def extract_release(
     previous_kind: BlockKind | None = None
     current: list[Speaker] = []
     for block in layout.blocks:
-        if block.kind is BlockKind.BODY:
+        # A release written as one long paragraph has everything in its "headline".
+        long_headline = block.kind is BlockKind.HEADLINE and len(block.text) > 300
+        if block.kind is BlockKind.BODY or long_headline:
             inline = _INLINE_INTRO.search(block.text)
             phrase = intro_phrase(block.text)
             if inline is not None:
@@ -163,6 +166,13 @@ def extract_release(
             else:
                 pending = []
                 current = []
+                quoted = inline_quotes(text, block.span)
+                for inner, phrase_text, at in quoted:
+                    found = people.parse_attribution(phrase_text, at)
+                    speaker_posts.extend((s, None) for s in found)
+                    if found:
+                        quotes.append(Quote(inner.of(text), tuple(s.name for s in found), inner))
+                        people.last_speakers = [s.name for s in found]
                 for match in _INDIRECT.finditer(block.text):
                     found = people.parse_attribution(
                         match.group("phrase"), block.span.start + match.start("phrase")
