@@ -38,10 +38,14 @@ class ReleaseContext:
         return keys
 
     def body_sentences(self) -> list[tuple[Block, Span]]:
-        """Sentences of the body paragraphs (not quotes, headline or notes)."""
+        """Sentences of the body paragraphs (not quotes, headline or notes).
+
+        A release written as one long paragraph has its body in the headline block.
+        """
         result: list[tuple[Block, Span]] = []
         for block in self.layout.blocks:
-            if block.kind is BlockKind.BODY:
+            long_headline = block.kind is BlockKind.HEADLINE and len(block.text) > 300
+            if block.kind is BlockKind.BODY or long_headline:
                 result.extend((block, s) for s in sentences(self.text, block.span))
         return result
 

@@ -127,6 +127,9 @@ class Gazetteer:
         found: list[tuple[int, int, str, str]] = []
         if self._full is not None:
             for match in self._full.finditer(text):
+                if match.group() == match.group().lower():
+                    # "victim support services" is a kind of service, not Victim Support.
+                    continue
                 key = self._lookup_full.get(self._norm(match.group()))
                 if key is not None:
                     found.append((match.start(), match.end(), key, "name"))

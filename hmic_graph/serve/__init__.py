@@ -1,0 +1,41 @@
+"""The linked-data server: a read-only SPARQL endpoint and a page for every entity.
+
+``hmic-graph serve --store DIR`` runs :func:`create_app` under uvicorn. The
+web stack (Starlette, uvicorn, Jinja2) is an optional extra,
+``pip install 'hmic-graph[serve]'``, and is imported only when the server
+is built: importing :mod:`hmic_graph.serve` costs nothing.
+
+Routes (see :mod:`hmic_graph.serve.app` for the details and limits):
+
+- ``/`` the index: forces, inspectorates, other bodies, reports, people, releases
+- ``/id/{path}`` the entity whose IRI is ``base + path``, as HTML, Turtle,
+  JSON-LD or N-Triples by content negotiation
+- ``/sparql`` the SPARQL 1.1 Protocol (queries only; no update, no ``SERVICE``)
+- ``/ontology`` the ontology reference page (as ``hmic-graph docs`` writes it)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["DEFAULT_BASE", "create_app"]
+
+if TYPE_CHECKING:
+    from ..namespaces import DEFAULT_BASE
+    from .app import create_app
+
+_EXPORTS = {"create_app": "hmic_graph.serve.app", "DEFAULT_BASE": "hmic_graph.namespaces"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hmic_graph.serve' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

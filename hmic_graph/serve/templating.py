@@ -1,0 +1,92 @@
+"""The Jinja2 environment of the HTML pages, with templates read by :mod:`importlib.resources`.
+
+Templates live in ``hmic_graph/serve/templates/`` and ship in the wheel.
+Autoescaping is on for every template, so any text from the graph (names,
+quotes, release text) is HTML-escaped unless a template explicitly marks it
+safe; only the bundled stylesheet is.
+
+This module does not import Starlette: ``hmic-graph docs`` renders with it too.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from ..errors import HmicGraphError, ResourceError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+__all__ = ["environment", "render", "stylesheet", "stylesheet_csp_hash"]
+
+_PACKAGE = "hmic_graph.serve"
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(html|css)$")
+
+
+def _read_template(name: str) -> str:
+    """The text of the bundled template ``name``; only plain file names are allowed."""
+    if not _NAME.match(name):
+        raise ResourceError(f"not a bundled template name: {name!r}")
+    node = files(_PACKAGE).joinpath("templates").joinpath(name)
+    if not node.is_file():
+        raise ResourceError(
+            "bundled template is missing from the installed package; reinstall hmic-graph",
+            path=f"serve/templates/{name}",
+        )
+    return node.read_text(encoding="utf-8")
+
+
+@functools.cache
+def environment() -> Environment:
+    """The shared Jinja2 environment (autoescape on, undefined variables are errors).
+
+    :raises HmicGraphError: Jinja2 is not installed (it comes with the
+        ``serve`` and ``docs`` extras).
+    """
+    try:
+        from jinja2 import Environment, FunctionLoader, StrictUndefined
+    except ImportError as exc:
+        raise HmicGraphError(
+            "HTML pages need Jinja2: pip install 'hmic-graph[serve]' (or 'hmic-graph[docs]')"
+        ) from exc
+
+    def load(name: str) -> tuple[str, None, Any]:
+        # (source, filename, uptodate): bundled templates never change while running.
+        return _read_template(name), None, lambda: True
+
+    return Environment(
+        loader=FunctionLoader(load),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """Render the bundled template ``name`` with ``context``; the stylesheet is always available.
+
+    :raises HmicGraphError: Jinja2 is not installed.
+    :raises ResourceError: the template is missing from the installed package.
+    """
+    template = environment().get_template(name)
+    return template.render(stylesheet=stylesheet(), **context)
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The bundled CSS, inlined into every page (no external requests, no CDN)."""
+    return _read_template("style.css")
+
+
+@functools.cache
+def stylesheet_csp_hash() -> str:
+    """The CSP source expression (``'sha256-...'``) allowing exactly the inlined stylesheet."""
+    digest = hashlib.sha256(stylesheet().encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
