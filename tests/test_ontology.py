@@ -512,7 +512,7 @@ def test_owl_rl_closure_with_the_sample_is_consistent(onto: Graph, sample: Graph
     assert owl_rl_problems(g) == []
     cumbria = ID["force/cumbria-constabulary"]
     assert (cumbria, RDF.type, SDO.GovernmentOrganization) in g
-    assert (ID["release/901_3bfad881b1c12026/quote/847-1032"], RDF.type, SDO.Quotation) in g
+    assert (ID["release/901_8fe6dccf3423d8c6/quote/847-1032"], RDF.type, SDO.Quotation) in g
 
 
 def test_owl_rl_check_detects_an_inconsistency(onto: Graph) -> None:

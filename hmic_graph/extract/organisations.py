@@ -26,27 +26,41 @@ def _pattern() -> re.Pattern[str]:
 
 def find_named_organisations(ctx: ReleaseContext) -> list[tuple[str, Span]]:
     """Names and spans of organisations outside the gazetteer, left to right."""
-    dropped = set(ctx.lexicon.raw["organisation_leading_words_dropped"])
-    taken = [m.span for m in ctx.mentions]
     found: list[tuple[str, Span]] = []
     for match in _pattern().finditer(ctx.text):
-        name = match.group(1)
+        # "Wiltshire Council and Swindon Borough Council" names two bodies.
         start = match.start(1)
-        words = name.split()
-        while words and words[0] in dropped:
-            start = ctx.text.index(words[1], start + len(words[0])) if len(words) > 1 else start
-            words = words[1:]
-        if len(words) < 2 or words[0][0].islower():
-            continue
-        name = " ".join(words)
-        if "\n" in ctx.text[start : start + len(name) + 5] and ctx.text[start : start + len(name)] != name:
-            continue
-        span = Span(start, start + len(ctx.text[start:].split(words[-1], 1)[0]) + len(words[-1]))
-        if span.of(ctx.text) != name:
-            name = re.sub(r"\s+", " ", span.of(ctx.text))
-        if any(t.start < span.end and span.start < t.end for t in taken):
-            continue
-        if ctx.gazetteer.lookup(name) is not None:
-            continue
-        found.append((name, span))
+        pieces = re.split(r"\s+and\s+(?=[A-Z])", match.group(1))
+        if not all(_pattern().fullmatch(piece) for piece in pieces):
+            pieces = [match.group(1)]
+        for piece in pieces:
+            at = ctx.text.index(piece, start)
+            start = at + len(piece)
+            _add(ctx, piece, at, found)
     return found
+
+
+def _add(ctx: ReleaseContext, name: str, start: int, found: list[tuple[str, Span]]) -> None:
+    dropped = set(ctx.lexicon.raw["organisation_leading_words_dropped"])
+    # "Leader of X Council": the post is not part of the name.
+    if name.split()[0].lower() in ctx.lexicon.post_words and " of " in name:
+        cut = name.index(" of ") + 4
+        start, name = start + cut, name[cut:]
+    words = name.split()
+    while len(words) > 1 and words[0] in dropped:
+        start = ctx.text.index(words[1], start + len(words[0]))
+        words = words[1:]
+    if len(words) < 2 or words[0][0].islower():
+        return
+    end = ctx.text.index(words[-1], start + sum(len(w) for w in words[:-1])) + len(words[-1])
+    span = Span(start, end)
+    name = re.sub(r"\s+", " ", span.of(ctx.text))
+    overlapping = [m for m in ctx.mentions if m.span.start < span.end and span.start < m.span.end]
+    if any(m.span.end >= span.end for m in overlapping):
+        return
+    if ctx.gazetteer.lookup(name) is not None or any(n == name for n, _ in found):
+        return
+    # "X Police Authority" names an authority, not the force X Police.
+    for mention in overlapping:
+        ctx.mentions.remove(mention)
+    found.append((name, span))

@@ -159,9 +159,42 @@ class People:
                 continue
             candidate = " ".join(tokens[-size:])
             head = " ".join(tokens[:-size])
-            if self.looks_like_name(candidate) and self.is_post(head):
+            dangling = head.split()[-1].lower() in {"of", "for", "and", "the", "to", "in"}
+            if self.looks_like_name(candidate) and self.is_post(head) and not dangling:
                 return head, candidate
         return None
+
+    def posts_in_prose(self, text: str, span: Span) -> list[Speaker]:
+        """Inspectors named with their post in running text ("HM Inspector of
+        Constabulary Jane Doe has ...", "Jane Doe, HM Inspector of Constabulary, ...")."""
+        chunk = text[span.start : span.end]
+        speakers = []
+        for match in self.lexicon.inspector_post.finditer(chunk):
+            post = match.group()
+            post_span = Span(span.start + match.start(), span.start + match.end())
+            after = re.match(r"\s*,?\s*((?:\S+\s+){0,4}\S+)", chunk[match.end() :])
+            before = re.search(r"((?:\S+\s+){0,4}\S+),\s*$", chunk[: match.start()])
+            found = None
+            if after is not None:
+                tokens = after.group(1).split()
+                for size in range(len(tokens), 0, -1):
+                    candidate = " ".join(tokens[:size]).rstrip(",.;:")
+                    if self.looks_like_name(candidate):
+                        at = span.start + match.end() + after.start(1)
+                        found = (candidate, at)
+                        break
+            if found is None and before is not None:
+                tokens = before.group(1).split()
+                for size in range(len(tokens), 0, -1):
+                    candidate = " ".join(tokens[-size:])
+                    if self.looks_like_name(candidate):
+                        at = span.start + before.end(1) - len(candidate)
+                        found = (candidate, at)
+                        break
+            if found is not None:
+                name = self.add(found[0], Span(found[1], found[1] + len(found[0])))
+                speakers.append(Speaker(name, post, post_span))
+        return speakers
 
     def parse_attribution(self, text: str, offset: int) -> list[Speaker]:
         """The people (and posts) named in an attribution phrase at ``offset``."""
@@ -174,7 +207,9 @@ class People:
             if stripped.startswith("and "):
                 stripped, lead = stripped[4:], lead + 4
             pieces = re.split(r"\s+and\s+", stripped)
-            if len(pieces) > 1 and all(self.looks_like_name(p) for p in pieces):
+            if len(pieces) > 1 and all(
+                self.looks_like_name(p) or self._trailing_name(p) is not None for p in pieces
+            ):
                 cursor = start + lead
                 for piece in pieces:
                     at = text.index(piece, cursor)
@@ -182,9 +217,21 @@ class People:
                     cursor = at + len(piece)
             elif stripped:
                 parts.append((stripped, start + lead))
+        # "Police, Fire and Crime Commissioner for X": a fragment that is neither
+        # a name nor a post belongs to the post after it.
+        merged: list[tuple[str, int]] = []
+        for part, at in parts:
+            if merged and not self.looks_like_name(merged[-1][0]) and not self.is_post(merged[-1][0]) and self.is_post(part):
+                head, head_at = merged.pop()
+                merged.append((text[head_at : at + len(part)], head_at))
+            else:
+                merged.append((part, at))
+        parts = merged
         speakers: list[Speaker] = []
         pending_post: tuple[str, Span] | None = None
         for part, at in parts:
+            if part.startswith(("The ", "the ")) and self.is_post(part):
+                part, at = part[4:], at + 4
             if part.lower() in _PRONOUNS:
                 for name in self.last_speakers:
                     speakers.append(Speaker(name, None, None))

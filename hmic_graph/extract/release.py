@@ -198,6 +198,8 @@ def extract_release(
         if block.kind in (BlockKind.BODY, BlockKind.QUOTE):
             previous_kind = block.kind
 
+    for _block, sentence in ctx.body_sentences():
+        speaker_posts.extend((s, None) for s in people.posts_in_prose(text, sentence))
     labelled = [(s.post, s.name) for s, _ in speaker_posts if s.post]
     ctx.publisher = _publisher(ctx, labelled)
 

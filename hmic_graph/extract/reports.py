@@ -86,7 +86,10 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
         # The patterns are tried in order: a title after "the report," first, a
         # title opening the sentence only when there is none.
         matches: list[re.Match[str]] = []
-        for pattern in ctx.lexicon.unquoted_titles:
+        for index, pattern in enumerate(ctx.lexicon.unquoted_titles):
+            if index > 0 and _block.kind.value != "note":
+                # A bare title opening a sentence is only trusted in the notes to editors.
+                break
             matches = list(pattern.finditer(chunk))
             if matches:
                 break
