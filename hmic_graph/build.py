@@ -107,7 +107,7 @@ class _Builder:
             key = (
                 slugify(organisation.name)
                 if organisation.kind in (OrganisationKind.POLICE_FORCE, OrganisationKind.PARTNER)
-                else organisation.key
+                else slugify(organisation.key)
             )
             iri = self.mint.organisation(path, key)
             self.org_iris[organisation.key] = iri

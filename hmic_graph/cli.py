@@ -112,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--data", metavar="FILE", action="append", default=[])
     stats.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
 
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score extraction against releases with expected answers",
+        epilog=_EPILOG,
+        description="Extract every release in FOLDER that has an expected-answers NAME.json beside it "
+        "and print precision, recall and F1 per category (micro-averaged over the folder).",
+    )
+    evaluate.add_argument("folder", metavar="FOLDER")
+    evaluate.add_argument("-f", "--format", choices=["table", "json"], default="table")
+    evaluate.add_argument("--errors", action="store_true", help="also list what was missed or invented")
+    evaluate.set_defaults(handler=_cmd_evaluate)
+
     build.set_defaults(handler=_cmd_build)
     validate.set_defaults(handler=_cmd_validate)
     query.set_defaults(handler=_cmd_query)
@@ -287,6 +299,21 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     sys.stdout.write(_result_text(result, args.format))
     if args.format == "table":
         sys.stdout.write(f"{len(graph)} triples\n")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate_folder
+
+    evaluation = evaluate_folder(args.folder)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(evaluation.to_dict(), indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(evaluation.to_table())
+    if args.errors:
+        sys.stdout.write("\n".join(evaluation.error_lines()) + "\n")
     return EXIT_OK
 
 

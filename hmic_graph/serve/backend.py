@@ -1,0 +1,367 @@
+"""What the server needs from a release store, over Oxigraph or rdflib.
+
+The server reads a :class:`hmic_graph.store.ReleaseStore` (or anything with
+its ``describe`` method) through a :class:`Backend`:
+
+* :meth:`Backend.describe` is the store's own ``describe`` (the entity's
+  triples and its evidence selectors), used for the RDF representations and
+  the facts of an entity page;
+* :meth:`Backend.triples` looks up triple patterns over the union of the
+  release graphs (labels, incoming links, release texts);
+* :meth:`Backend.execute` runs a checked SPARQL query over that union,
+  reading at most ``max_rows`` rows and giving up at ``deadline``.
+
+When the store exposes its :class:`pyoxigraph.Store`, queries run on
+Oxigraph (``use_default_graph_as_union=True``); otherwise on the rdflib
+dataset from ``store.dataset()``.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .sparql import (
+    AskOutcome,
+    GraphOutcome,
+    InspectedQuery,
+    JsonTerm,
+    Outcome,
+    ProtocolError,
+    SelectOutcome,
+)
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+__all__ = [
+    "Backend",
+    "DescribableStore",
+    "OxigraphBackend",
+    "RdflibBackend",
+    "Triple",
+    "backend_for",
+]
+
+Triple = tuple[Node, Node, Node]
+Pattern = tuple[Node | None, Node | None, Node | None]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Attribute names under which a store may expose its pyoxigraph store, tried in order.
+OXIGRAPH_ATTRIBUTES = ("oxigraph", "raw", "ox", "pyoxigraph", "_oxigraph", "_store", "store", "_raw")
+
+
+class DescribableStore(Protocol):
+    """The part of :class:`hmic_graph.store.ReleaseStore` the server relies on."""
+
+    def describe(self, iri: str) -> Graph:
+        """The IRI's triples plus the evidence selectors it points to."""
+        ...
+
+
+class Backend(ABC):
+    """Read access to a store for the server; see the module docstring."""
+
+    #: A short name for logs and the ``Server`` header, e.g. ``"oxigraph"``.
+    name: ClassVar[str]
+    #: Whether ``FROM``/``FROM NAMED`` may be run (rdflib would fetch unknown graphs from the web).
+    allows_dataset_clause: ClassVar[bool]
+
+    def __init__(self, store: DescribableStore) -> None:
+        self.store = store
+
+    def describe(self, iri: URIRef) -> Graph:
+        """The store's description of ``iri`` (empty if it knows nothing about it)."""
+        return self.store.describe(iri)
+
+    @abstractmethod
+    def triples(self, pattern: Pattern, *, limit: int | None = None) -> list[Triple]:
+        """Distinct triples matching ``pattern`` in any release graph, at most ``limit``."""
+
+    @abstractmethod
+    def execute(
+        self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
+    ) -> Outcome:
+        """Run ``query`` over the union of the release graphs.
+
+        :param prefixes: prefixes the query may use without declaring them.
+        :param deadline: a :func:`time.monotonic` time; reading rows stops after it.
+        :param max_rows: the most rows (or triples) a result may have.
+        :raises ProtocolError: 400 the engine rejects the query, 422 more than
+            ``max_rows`` results, 503 the deadline passed while reading rows.
+        """
+
+    def value(self, subject: URIRef, predicate: URIRef) -> Node | None:
+        """One object of ``subject predicate ?o`` (the smallest, so the choice is stable)."""
+        found = [o for _, _, o in self.triples((subject, predicate, None))]
+        return min(found, key=str) if found else None
+
+
+def too_many(max_rows: int) -> ProtocolError:
+    """The error for a result with more than ``max_rows`` rows."""
+    return ProtocolError(
+        f"the result has more than {max_rows} rows, the limit of this endpoint; "
+        "add LIMIT (and OFFSET to page through it) or narrow the query",
+        status=422,
+        headers={"X-Result-Limit": str(max_rows)},
+    )
+
+
+def timed_out(seconds: float | None = None) -> ProtocolError:
+    """The error for a query that ran past its deadline."""
+    limit = f" of {seconds:g} s" if seconds is not None else ""
+    return ProtocolError(
+        f"the query ran longer than the time limit{limit} and was stopped; "
+        "narrow it or add LIMIT",
+        status=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+def _check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise timed_out()
+
+
+# --- Oxigraph --------------------------------------------------------------------
+
+
+class OxigraphBackend(Backend):
+    """Queries and lookups on the store's :class:`pyoxigraph.Store` (thread-safe for reads)."""
+
+    name = "oxigraph"
+    allows_dataset_clause = True
+
+    def __init__(self, store: DescribableStore, oxigraph: Any) -> None:
+        super().__init__(store)
+        self.oxigraph = oxigraph
+
+    def triples(self, pattern: Pattern, *, limit: int | None = None) -> list[Triple]:
+        s, p, o = (None if t is None else _to_ox(t) for t in pattern)
+        seen: set[Triple] = set()
+        found: list[Triple] = []
+        for quad in self.oxigraph.quads_for_pattern(s, p, o, None):
+            triple = (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
+            if triple not in seen:
+                seen.add(triple)
+                found.append(triple)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
+    def execute(
+        self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
+    ) -> Outcome:
+        import pyoxigraph
+
+        try:
+            # Oxigraph evaluates what it must (aggregates, ORDER BY) inside
+            # this call, with the GIL released; it cannot be interrupted.
+            result = self.oxigraph.query(
+                query.text, use_default_graph_as_union=True, prefixes=dict(prefixes)
+            )
+        except SyntaxError as exc:
+            raise ProtocolError(f"malformed query: {exc.msg}", status=400) from None
+        except OSError as exc:
+            raise ProtocolError(f"the query failed: {exc}", status=400) from None
+        _check_deadline(deadline)
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return AskOutcome(bool(result))
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows: list[dict[str, JsonTerm]] = []
+            for solution in _guarded(result, deadline, max_rows):
+                row: dict[str, JsonTerm] = {}
+                for index, name in enumerate(variables):
+                    term = solution[index]
+                    if term is not None:
+                        row[name] = _ox_json(term)
+                rows.append(row)
+            return SelectOutcome(variables, rows)
+        graph = Graph()
+        for triple in _guarded(result, deadline, max_rows):
+            graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+        return GraphOutcome(graph)
+
+
+def _guarded(rows: Iterable[Any], deadline: float, max_rows: int) -> Iterable[Any]:
+    """``rows``, checking the deadline every 256 rows and failing past ``max_rows``."""
+    count = 0
+    try:
+        for row in rows:
+            count += 1
+            if count > max_rows:
+                raise too_many(max_rows)
+            if count % 256 == 0:
+                _check_deadline(deadline)
+            yield row
+    except (OSError, RuntimeError) as exc:  # evaluation errors surface while iterating
+        raise ProtocolError(f"the query failed: {exc}", status=400) from None
+
+
+def _to_ox(term: Node) -> Any:
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    raise TypeError(f"cannot look up a {type(term).__name__}")
+
+
+def _from_ox(term: Any) -> Node:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(str(term))
+
+
+def _ox_json(term: Any) -> JsonTerm:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
+    return {"type": "literal", "value": str(term)}
+
+
+# --- rdflib ----------------------------------------------------------------------
+
+
+class RdflibBackend(Backend):
+    """Queries and lookups on an rdflib dataset, read as the union of its graphs.
+
+    ``FROM``/``FROM NAMED`` are refused: rdflib would download a graph it
+    does not hold from the web.
+    """
+
+    name = "rdflib"
+    allows_dataset_clause = False
+
+    def __init__(self, store: DescribableStore, dataset: Dataset) -> None:
+        from rdflib import Dataset
+
+        super().__init__(store)
+        # A second view on the same data; the store's dataset is not changed.
+        self.dataset = Dataset(store=dataset.store, default_union=True)
+
+    def triples(self, pattern: Pattern, *, limit: int | None = None) -> list[Triple]:
+        seen: set[Triple] = set()
+        found: list[Triple] = []
+        for triple in self.dataset.triples(pattern):
+            if triple not in seen:
+                seen.add(triple)
+                found.append(triple)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
+    def execute(
+        self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
+    ) -> Outcome:
+        if query.has_dataset_clause:
+            raise ProtocolError("FROM and FROM NAMED are not supported by this endpoint", status=403)
+        try:
+            result = self.dataset.query(query.text, initNs=dict(prefixes))
+            _check_deadline(deadline)
+            if result.type == "ASK":
+                return AskOutcome(bool(result.askAnswer))
+            if result.type == "SELECT":
+                variables = tuple(str(v) for v in result.vars or ())
+                rows: list[dict[str, JsonTerm]] = []
+                for solution in _guarded(result, deadline, max_rows):
+                    row: dict[str, JsonTerm] = {}
+                    for name, term in zip(variables, solution, strict=True):
+                        if term is not None:
+                            row[name] = _rdflib_json(term)
+                    rows.append(row)
+                return SelectOutcome(variables, rows)
+            graph = Graph()
+            for triple in _guarded(result, deadline, max_rows):
+                graph.add(triple)
+            return GraphOutcome(graph)
+        except ProtocolError:
+            raise
+        except Exception as exc:  # rdflib's evaluator raises many unrelated types
+            raise ProtocolError(f"the query failed: {exc}", status=400) from None
+
+
+def _rdflib_json(term: Node) -> JsonTerm:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        if term.language:
+            return {"type": "literal", "value": str(term), "xml:lang": term.language}
+        if term.datatype and str(term.datatype) not in (XSD_STRING, RDF_LANG_STRING):
+            return {"type": "literal", "value": str(term), "datatype": str(term.datatype)}
+        return {"type": "literal", "value": str(term)}
+    return {"type": "literal", "value": str(term)}
+
+
+# --- choosing --------------------------------------------------------------------
+
+
+def _oxigraph_of(store: object) -> Any | None:
+    try:
+        import pyoxigraph
+    except ImportError:
+        return None
+    if isinstance(store, pyoxigraph.Store):
+        return store
+    for name in OXIGRAPH_ATTRIBUTES:
+        candidate = getattr(store, name, None)
+        if callable(candidate) and not isinstance(candidate, pyoxigraph.Store):
+            continue
+        if isinstance(candidate, pyoxigraph.Store):
+            return candidate
+    return None
+
+
+def backend_for(store: DescribableStore) -> Backend:
+    """The backend for ``store``: Oxigraph if it exposes its pyoxigraph store, else rdflib.
+
+    :raises TypeError: ``store`` has no ``describe`` method, or neither a
+        pyoxigraph store nor a ``dataset()`` method.
+    """
+    if not callable(getattr(store, "describe", None)):
+        raise TypeError(f"{type(store).__name__} has no describe(iri) method; pass a ReleaseStore")
+    oxigraph = _oxigraph_of(store)
+    if oxigraph is not None:
+        return OxigraphBackend(store, oxigraph)
+    dataset_of = getattr(store, "dataset", None)
+    if callable(dataset_of):
+        return RdflibBackend(store, dataset_of())
+    raise TypeError(f"{type(store).__name__} exposes neither a pyoxigraph store nor dataset()")
