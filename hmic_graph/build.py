@@ -262,6 +262,10 @@ class _Builder:
                 self.add(iri, PROV.wasAssociatedWith, self.org_iris[inspectorate])
             if inspection.topic:
                 self.add(iri, HMIC.topic, Literal(inspection.topic))
+            if inspection.kind:
+                self.add(iri, HMIC.inspectionKind, self._concept(inspection.kind))
+            for judgement in inspection.judgements:
+                self.add(iri, HMIC.judgement, self._concept(judgement))
             for report in inspection.reports:
                 self.add(iri, PROV.generated, self.report_iris[report])
             self.add(iri, PROV.wasDerivedFrom, self.release_iri)

@@ -1,0 +1,351 @@
+"""Describe a set of release graphs for publishing: VoID, DCAT and PROV-O.
+
+:func:`describe_dataset` derives the description from the graphs themselves,
+never from hand-written counts:
+
+- **VoID**: ``void:Dataset`` with ``void:triples``, ``void:entities``,
+  ``void:classes``, ``void:properties``, a ``void:classPartition`` per class
+  (``void:entities``), a ``void:propertyPartition`` per property
+  (``void:triples``), ``void:vocabulary`` per namespace used,
+  ``void:uriSpace``, ``void:sparqlEndpoint`` when given, and a
+  ``void:subset`` per release graph (``void:triples``, ``sd:name`` the graph).
+- **DCAT**: ``dcat:Dataset`` with ``dcterms:title``, ``dcterms:description``,
+  ``dcterms:license`` (the Open Government Licence v3.0, under which HMIC
+  publishes its press releases), ``dcterms:publisher``, ``dcterms:modified``,
+  ``dcterms:source`` per release, and a ``dcat:distribution`` per export
+  format (``dcat:mediaType`` an IANA media type IRI, ``dcterms:format`` the
+  W3C format IRI), plus a SPARQL ``dcat:DataService`` when an endpoint is given.
+- **PROV-O**: the build as a ``prov:Activity`` (``prov:startedAtTime``,
+  ``prov:wasAssociatedWith`` a ``prov:SoftwareAgent`` "hmic-graph VERSION",
+  ``prov:used`` each release with its ``hmic:sha256``, ``prov:generated``
+  the dataset).
+
+Every node has an IRI minted under ``base`` (``{base}dataset``,
+``{base}dataset/build/20240102T030405Z``, ...), no blank nodes, so the same
+graphs and ``build_time`` always give the same description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
+
+from .errors import HmicGraphError
+from .namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
+
+if TYPE_CHECKING:
+    from .export import RdfFormat
+    from .store import ReleaseStore
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "OGL_V3",
+    "SD",
+    "describe_dataset",
+    "mint",
+]
+
+#: The Open Government Licence v3.0, under which HMIC content is published.
+OGL_V3 = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
+#: SPARQL 1.1 Service Description, for naming the graph a VoID subset is.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+_FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+_IANA = "https://www.iana.org/assignments/media-types/"
+
+DEFAULT_TITLE = "HMIC police-inspection press releases as linked data"
+DEFAULT_DESCRIPTION = (
+    "Organisations, people, posts, quotes, reports, findings and contact points "
+    "extracted from press releases of HM Inspectorate of Constabulary, with the "
+    "exact source text of every extracted fact. One named graph per release."
+)
+
+_W3C_FORMATS = {
+    "turtle": "Turtle",
+    "json-ld": "JSON-LD",
+    "nt": "N-Triples",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+}
+_TITLES = {
+    "turtle": "Turtle (all releases merged)",
+    "json-ld": "JSON-LD (all releases merged)",
+    "nt": "N-Triples (all releases merged)",
+    "trig": "TriG (one named graph per release)",
+    "nquads": "N-Quads (one named graph per release)",
+}
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
+
+
+def mint(base: str, *parts: str) -> URIRef:
+    """The description IRI ``{base}dataset/{parts...}``.
+
+    >>> mint("https://w3id.org/hmic-graph/id/", "build", "20240102T030405Z")
+    rdflib.term.URIRef('https://w3id.org/hmic-graph/id/dataset/build/20240102T030405Z')
+    """
+    if not base.endswith(("/", "#")):
+        base += "/"
+    return URIRef(base + "/".join(("dataset", *parts)))
+
+
+def describe_dataset(
+    graphs: Mapping[str, Graph] | ReleaseStore,
+    *,
+    title: str = DEFAULT_TITLE,
+    description: str = DEFAULT_DESCRIPTION,
+    base: str = DEFAULT_BASE,
+    sparql_endpoint: str | None = None,
+    build_time: datetime | None = None,
+    sources: Mapping[str, str] | None = None,
+    publisher: str | None = None,
+    formats: Iterable[RdfFormat | str] = ("trig", "nquads", "turtle", "json-ld", "nt"),
+    download_base: str | None = None,
+) -> Graph:
+    """A VoID + DCAT + PROV-O description of ``graphs`` (release IRI -> graph, or a store).
+
+    :param graphs: one graph per release, keyed by the release IRI (the graph
+        name), or a :class:`~hmic_graph.store.ReleaseStore`.
+    :param title: ``dcterms:title`` of the dataset.
+    :param description: ``dcterms:description`` of the dataset.
+    :param base: the namespace the description's IRIs are minted under.
+    :param sparql_endpoint: the URL of a SPARQL endpoint serving the data
+        (``void:sparqlEndpoint`` and a ``dcat:DataService``).
+    :param build_time: when the build started (``prov:startedAtTime``,
+        ``dcterms:modified``, and part of the build activity's IRI). Default:
+        ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now. A
+        naive datetime is taken as UTC; the time is kept to the second.
+    :param sources: release IRI -> URL of the press release as published,
+        written as ``prov:hadPrimarySource``. Default: each release's
+        ``schema:url``, when it has one.
+    :param publisher: IRI of whoever publishes this dataset (``dcterms:publisher``).
+        Default: the publishers the releases name (the inspectorate).
+    :param formats: the export formats to list as distributions.
+    :param download_base: a URL folder where the dumps will be published;
+        gives each distribution a ``dcat:downloadURL`` (``{download_base}hmic-graph.{ext}``)
+        and the dataset ``void:dataDump``.
+    :raises HmicGraphError: a graph name, ``sparql_endpoint``, ``publisher``,
+        ``download_base`` or a source is not an absolute IRI, or ``formats``
+        names an unknown format.
+
+    >>> from datetime import datetime, timezone
+    >>> from hmic_graph.build import load_release
+    >>> g = load_release("Kent Police praised\\n\\nKent Police works well.")
+    >>> name = str(next(g.subjects(RDF.type, HMIC.PressRelease)))
+    >>> d = describe_dataset({name: g}, build_time=datetime(2024, 1, 2, tzinfo=timezone.utc))
+    >>> dataset = mint(DEFAULT_BASE)
+    >>> d.value(dataset, VOID.triples).toPython() == len(g)
+    True
+    >>> str(d.value(dataset, DCTERMS.license))
+    'http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
+    >>> str(d.value(dataset, PROV.wasGeneratedBy))
+    'https://w3id.org/hmic-graph/id/dataset/build/20240102T000000Z'
+    """
+    from . import __version__
+    from .export import RdfFormat
+
+    if not isinstance(graphs, Mapping):
+        graphs = graphs.graphs()
+    for name in graphs:
+        _check_iri(name, "graph name")
+    for value, what in (
+        (sparql_endpoint, "SPARQL endpoint"),
+        (publisher, "publisher"),
+        (download_base, "download base"),
+    ):
+        if value is not None:
+            _check_iri(value, what)
+    chosen = [f if isinstance(f, RdfFormat) else RdfFormat.from_name(f) for f in formats]
+    when = _build_time(build_time)
+    stamp = when.strftime("%Y%m%dT%H%M%SZ")
+
+    out = bind_prefixes(Graph(bind_namespaces="none"), base=base)
+    extra: tuple[tuple[str, str], ...] = (
+        ("void", str(VOID)),
+        ("dcat", str(DCAT)),
+        ("sd", str(SD)),
+        ("formats", str(_FORMATS_NS)),
+    )
+    for prefix, uri in extra:
+        out.bind(prefix, Namespace(uri), override=True, replace=True)
+
+    dataset = mint(base)
+    build = mint(base, "build", stamp)
+    agent = mint(base, "software", "hmic-graph", quote(__version__, safe=".-_~"))
+    when_literal = Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+
+    # Counts over the merged graph: a triple stated by two releases counts once.
+    merged: set[tuple[object, object, object]] = set()
+    for graph in graphs.values():
+        merged.update(graph)
+    classes: dict[URIRef, set[object]] = {}
+    properties: Counter[URIRef] = Counter()
+    subjects: set[object] = set()
+    for s, p, o in merged:
+        properties[p] += 1  # type: ignore[index]
+        if isinstance(s, URIRef):
+            subjects.add(s)
+        if p == RDF.type and isinstance(o, URIRef):
+            classes.setdefault(o, set()).add(s)
+
+    add = out.add
+    add((dataset, RDF.type, VOID.Dataset))
+    add((dataset, RDF.type, DCAT.Dataset))
+    add((dataset, DCTERMS.title, Literal(title)))
+    add((dataset, DCTERMS.description, Literal(description)))
+    add((dataset, DCTERMS.license, OGL_V3))
+    add((dataset, DCTERMS.modified, when_literal))
+    add((dataset, VOID.triples, Literal(len(merged))))
+    add((dataset, VOID.entities, Literal(len(subjects))))
+    add((dataset, VOID.classes, Literal(len(classes))))
+    add((dataset, VOID.properties, Literal(len(properties))))
+    add((dataset, VOID.uriSpace, Literal(base)))
+    if sparql_endpoint is not None:
+        add((dataset, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    for namespace in _vocabularies(set(properties) | set(classes)):
+        add((dataset, VOID.vocabulary, URIRef(namespace)))
+
+    for cls in sorted(classes):
+        partition = mint(base, "class", _key(cls))
+        add((dataset, VOID.classPartition, partition))
+        add((partition, VOID["class"], cls))
+        add((partition, VOID.entities, Literal(len(classes[cls]))))
+    for prop in sorted(properties):
+        partition = mint(base, "property", _key(prop))
+        add((dataset, VOID.propertyPartition, partition))
+        add((partition, VOID.property, prop))
+        add((partition, VOID.triples, Literal(properties[prop])))
+
+    publishers: set[URIRef] = set()
+    found_sources: dict[str, str] = {}
+    for name in sorted(graphs):
+        graph, release = graphs[name], URIRef(name)
+        subset = _subset_iri(base, name)
+        add((dataset, VOID.subset, subset))
+        add((subset, RDF.type, VOID.Dataset))
+        add((subset, RDF.type, SD.NamedGraph))
+        add((subset, SD.name, release))
+        add((subset, VOID.triples, Literal(len(graph))))
+        add((dataset, DCTERMS.source, release))
+        add((build, PROV.used, release))
+        add((release, RDF.type, PROV.Entity))
+        for checksum in graph.objects(release, HMIC.sha256):
+            add((release, HMIC.sha256, checksum))
+        for who in graph.objects(release, DCTERMS.publisher):
+            if isinstance(who, URIRef):
+                publishers.add(who)
+        page = graph.value(release, SCHEMA.url)
+        if page is not None and _ABSOLUTE_IRI.match(str(page)):
+            found_sources[name] = str(page)
+    for name, location in sorted((sources if sources is not None else found_sources).items()):
+        if name not in graphs:
+            raise HmicGraphError(f"sources names <{name}>, which is not one of the graphs")
+        _check_iri(location, f"source of <{name}>")
+        add((URIRef(name), PROV.hadPrimarySource, URIRef(location)))
+
+    for who in [URIRef(publisher)] if publisher is not None else sorted(publishers):
+        add((dataset, DCTERMS.publisher, who))
+
+    for fmt in chosen:
+        distribution = mint(base, "distribution", fmt.file_extension)
+        add((dataset, DCAT.distribution, distribution))
+        add((distribution, RDF.type, DCAT.Distribution))
+        add((distribution, DCTERMS.title, Literal(_TITLES.get(fmt.value, fmt.value))))
+        add((distribution, DCAT.mediaType, URIRef(_IANA + fmt.media_type)))
+        add((distribution, DCTERMS.format, _FORMATS_NS[_W3C_FORMATS[fmt.value]]))
+        add((distribution, DCTERMS.license, OGL_V3))
+        if download_base is not None:
+            url = URIRef(f"{download_base}hmic-graph.{fmt.file_extension}")
+            add((distribution, DCAT.downloadURL, url))
+            add((dataset, VOID.dataDump, url))
+    if sparql_endpoint is not None:
+        service = mint(base, "service", "sparql")
+        distribution = mint(base, "distribution", "sparql")
+        add((service, RDF.type, DCAT.DataService))
+        add((service, DCTERMS.title, Literal("SPARQL endpoint")))
+        add((service, DCAT.endpointURL, URIRef(sparql_endpoint)))
+        add((service, DCAT.servesDataset, dataset))
+        add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        add((dataset, DCAT.distribution, distribution))
+        add((distribution, RDF.type, DCAT.Distribution))
+        add((distribution, DCTERMS.title, Literal("SPARQL endpoint")))
+        add((distribution, DCAT.accessURL, URIRef(sparql_endpoint)))
+        add((distribution, DCAT.accessService, service))
+        add((distribution, DCTERMS.license, OGL_V3))
+
+    add((build, RDF.type, PROV.Activity))
+    add((build, RDFS.label, Literal(f"hmic-graph build {stamp}")))
+    add((build, PROV.startedAtTime, when_literal))
+    add((build, PROV.wasAssociatedWith, agent))
+    add((build, PROV.generated, dataset))
+    add((dataset, PROV.wasGeneratedBy, build))
+    add((dataset, RDF.type, PROV.Entity))
+    add((agent, RDF.type, PROV.SoftwareAgent))
+    add((agent, RDFS.label, Literal(f"hmic-graph {__version__}")))
+    add((agent, SCHEMA.softwareVersion, Literal(__version__)))
+    return out
+
+
+def _check_iri(value: str, what: str) -> None:
+    if not _ABSOLUTE_IRI.match(value):
+        raise HmicGraphError(f"the {what} must be an absolute IRI, not {value!r}")
+
+
+def _build_time(value: datetime | None) -> datetime:
+    if value is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch:
+            try:
+                value = datetime.fromtimestamp(int(epoch), tz=UTC)
+            except (ValueError, OverflowError, OSError) as exc:
+                raise HmicGraphError(
+                    f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+                ) from exc
+        else:
+            value = datetime.now(tz=UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _vocabularies(terms: set[URIRef]) -> list[str]:
+    namespaces = sorted({str(ns) for ns in PREFIXES.values()}, key=len, reverse=True)
+    used: set[str] = set()
+    for term in terms:
+        for namespace in namespaces:
+            if str(term).startswith(namespace):
+                used.add(namespace)
+                break
+    return sorted(used)
+
+
+def _key(term: URIRef) -> str:
+    """A readable, stable path segment for a class or property: ``hmic-PressRelease``."""
+    text = str(term)
+    best: tuple[int, str, str] | None = None
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        local = text[len(ns) :]
+        if (
+            text.startswith(ns)
+            and re.fullmatch(r"[A-Za-z0-9_.-]+", local)
+            and (best is None or len(ns) > best[0])
+        ):
+            best = (len(ns), prefix, local)
+    if best is not None:
+        return f"{best[1]}-{best[2]}"
+    return "iri-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _subset_iri(base: str, name: str) -> URIRef:
+    root = base if base.endswith(("/", "#")) else base + "/"
+    if name.startswith(root) and re.fullmatch(r"[A-Za-z0-9_.~/-]+", name[len(root) :]):
+        return mint(base, "graph", name[len(root) :])
+    return mint(base, "graph", "iri-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16])

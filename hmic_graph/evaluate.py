@@ -33,6 +33,7 @@ CATEGORIES = (
     "alliances",
     "partner_kinds",
     "contact_points",
+    "judgements",
 )
 
 
@@ -65,7 +66,9 @@ def release_items(release: Release) -> dict[str, set[Any]]:
         # inspector's post is in the graph but not "named".
         "organisations": {_norm(o.name) for o in release.organisations if o.spans},
         "people": {_norm(p.name) for p in release.people},
-        "posts": {(_norm(p.label), _norm(h)) for p in release.posts for h in (p.holders or (None,))},
+        "posts": {
+            (_norm(p.label), _norm(h)) for p in release.posts for h in (p.holders or (None,))
+        },
         "quotes": {
             (frozenset(_norm(s) for s in q.speakers), _words(q.text, 3)) for q in release.quotes
         },
@@ -73,7 +76,17 @@ def release_items(release: Release) -> dict[str, set[Any]]:
         "alliances": {frozenset(_norm(names[m]) for m in a.members) for a in release.alliances},
         "partner_kinds": {_norm(k.label) for k in release.partner_kinds},
         "contact_points": {_digits(c.telephone) for c in release.contact_points},
+        "judgements": {_norm(_pref_label(j)) for i in release.inspections for j in i.judgements},
     }
+
+
+def _pref_label(concept: str) -> str:
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from .resources import ontology_graph
+
+    return str(ontology_graph().value(URIRef(concept), SKOS.prefLabel))
 
 
 def expected_items(expected: dict[str, Any]) -> dict[str, set[Any]]:
@@ -92,7 +105,10 @@ def expected_items(expected: dict[str, Any]) -> dict[str, set[Any]]:
         "reports": {_norm(r["title"]) for r in expected.get("reports", [])},
         "alliances": {frozenset(_norm(m) for m in a) for a in expected.get("alliances", [])},
         "partner_kinds": {_norm(k) for k in expected.get("partner_kinds", [])},
-        "contact_points": {_digits(c["telephone_digits"]) for c in expected.get("contact_points", [])},
+        "contact_points": {
+            _digits(c["telephone_digits"]) for c in expected.get("contact_points", [])
+        },
+        "judgements": {_norm(j) for j in expected.get("judgements", [])},
     }
 
 
@@ -152,14 +168,22 @@ class Evaluation:
         return {
             "releases": self.releases,
             "categories": {
-                name: {"precision": s.precision, "recall": s.recall, "f1": s.f1,
-                       "tp": s.true_positives, "fp": s.false_positives, "fn": s.false_negatives}
+                name: {
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "tp": s.true_positives,
+                    "fp": s.false_positives,
+                    "fn": s.false_negatives,
+                }
                 for name, s in [*self.scores.items(), ("overall", self.overall)]
             },
         }
 
     def error_lines(self) -> list[str]:
-        return [f"{file}: {category}: {kind} {item!r}" for file, category, kind, item in self.errors]
+        return [
+            f"{file}: {category}: {kind} {item!r}" for file, category, kind, item in self.errors
+        ]
 
 
 def _pairs(folder: Path) -> Iterable[tuple[Path, Path]]:
@@ -188,7 +212,9 @@ def evaluate_folder(folder: str | Path) -> Evaluation:
         try:
             expected = json.loads(expected_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise HmicGraphError(f"invalid JSON: {exc.msg}", path=expected_path, line=exc.lineno, column=exc.colno) from exc
+            raise HmicGraphError(
+                f"invalid JSON: {exc.msg}", path=expected_path, line=exc.lineno, column=exc.colno
+            ) from exc
         try:
             source = read_source(release_path)
         except HmicGraphError:

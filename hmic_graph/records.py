@@ -181,6 +181,8 @@ class Inspection:
     inspectorates: tuple[str, ...] = ()
     topic: str | None = None
     reports: tuple[str, ...] = ()
+    kind: str | None = None  # IRI of an inspection-kind concept
+    judgements: tuple[str, ...] = ()  # IRIs of judgement concepts
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,57 +7,11 @@ extractor looks for, so adding a kind is an ontology change.
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
-
-from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
 
 from ..records import Alliance, NamedPartner, PartnerKind, Span
-from ..resources import ontology_graph
+from .concepts import PARTNER_KINDS, concept_lexicon
 from .context import ReleaseContext
-
-PARTNER_KIND_SCHEME = URIRef("https://w3id.org/hmic-graph/id/partner-kind")
-
-
-@dataclass(frozen=True)
-class KindLexicon:
-    pattern: re.Pattern[str]
-    by_form: dict[str, tuple[str, str]]  # lower-case form -> (concept IRI, prefLabel)
-
-
-def _plurals(form: str) -> set[str]:
-    words = form.split()
-    last = words[-1]
-    if last.endswith("y") and not last.endswith(("ay", "ey", "oy")):
-        plural = last[:-1] + "ies"
-    elif last.endswith(("s", "sh", "ch", "x")):
-        plural = last + "es"
-    else:
-        plural = last + "s"
-    return {form, " ".join([*words[:-1], plural])}
-
-
-@functools.cache
-def kind_lexicon() -> KindLexicon:
-    """Written forms of every partner kind in the ontology's concept scheme."""
-    graph = ontology_graph()
-    by_form: dict[str, tuple[str, str]] = {}
-    for concept in sorted(graph.subjects(SKOS.inScheme, PARTNER_KIND_SCHEME), key=str):
-        if (concept, RDF.type, SKOS.Concept) not in graph:
-            continue
-        pref = str(graph.value(concept, SKOS.prefLabel))
-        labels = [pref, *(str(a) for a in graph.objects(concept, SKOS.altLabel))]
-        for label in labels:
-            for form in _plurals(label.lower()):
-                for variant in {form, form.replace("-", " "), form.replace(" ", "-")}:
-                    by_form.setdefault(variant, (str(concept), pref))
-    ordered = sorted(by_form, key=len, reverse=True)
-    body = "|".join(
-        re.escape(f).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+") for f in ordered
-    )
-    return KindLexicon(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), by_form)
 
 
 def extract_partners(
@@ -70,7 +24,7 @@ def extract_partners(
     """
     if not ctx.subjects:
         return [], []
-    lex = kind_lexicon()
+    lex = concept_lexicon(PARTNER_KINDS)
     kinds: dict[tuple[str, str], PartnerKind] = {}
     partners: dict[tuple[str, str], NamedPartner] = {}
     for _block, sentence in ctx.body_sentences():
@@ -87,7 +41,7 @@ def extract_partners(
             kind = lex.pattern.search(name)
             if kind is None:
                 continue
-            concept, pref = lex.by_form[_norm(kind.group())]
+            concept, pref = lex.concept(kind.group())
             for force in forces:
                 partners.setdefault((force, name), NamedPartner(name, concept, pref, force, span))
         for match in lex.pattern.finditer(chunk):
@@ -97,17 +51,13 @@ def extract_partners(
             if match.group()[0].isupper() and match.start() > 0:
                 # Capitalised inside a sentence: part of a proper name, not a kind.
                 continue
-            concept, pref = lex.by_form[_norm(match.group())]
+            concept, pref = lex.concept(match.group())
             for force in forces:
                 kinds.setdefault(
                     (force, concept),
                     PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())),
                 )
     return list(kinds.values()), list(partners.values())
-
-
-def _norm(form: str) -> str:
-    return re.sub(r"[\s]+", " ", form.lower())
 
 
 def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:

@@ -221,7 +221,12 @@ class People:
         # a name nor a post belongs to the post after it.
         merged: list[tuple[str, int]] = []
         for part, at in parts:
-            if merged and not self.looks_like_name(merged[-1][0]) and not self.is_post(merged[-1][0]) and self.is_post(part):
+            if (
+                merged
+                and not self.looks_like_name(merged[-1][0])
+                and not self.is_post(merged[-1][0])
+                and self.is_post(part)
+            ):
                 head, head_at = merged.pop()
                 merged.append((text[head_at : at + len(part)], head_at))
             else:
@@ -299,7 +304,13 @@ def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
         phrase = after.group(phrase_group)
         body = inner.rstrip().rstrip(",")
         start = span.start + match.start(group)
-        found.append((Span(start, start + len(body)), phrase, span.start + match.end() + after.start(phrase_group)))
+        found.append(
+            (
+                Span(start, start + len(body)),
+                phrase,
+                span.start + match.end() + after.start(phrase_group),
+            )
+        )
     return found
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+
 from ..iris import release_id_for
 from ..records import (
     Inspection,
@@ -16,13 +19,15 @@ from ..records import (
     Source,
     Span,
 )
+from ..resources import ontology_graph
 from .contacts import extract_contact_points
 from .context import ReleaseContext
 from .dates import full_date
 from .findings import extract_findings
-from .organisations import find_named_organisations
 from .gazetteer import gazetteer
+from .judgements import extract_inspection_kind, extract_judgements
 from .lexicon import lexicon
+from .organisations import find_named_organisations
 from .partners import extract_alliances, extract_partners
 from .people import (
     _AFTER_QUOTE,
@@ -265,11 +270,19 @@ def extract_release(
         )
         for e in sorted(people.entries.values(), key=lambda e: e.name)
     )
+    judgements = extract_judgements(ctx)
+    kind = extract_inspection_kind(ctx, [r.title for r in reports if r.title])
+    topic = None
+    if kind is not None:
+        topic = str(ontology_graph().value(URIRef(kind), SKOS.prefLabel))
     inspections = tuple(
         Inspection(
             body=subject,
-            inspectorates=(ctx.publisher,) if ctx.publisher else (),
+            inspectorates=_inspectorates(ctx),
+            topic=topic,
             reports=tuple(r.name for r in reports if subject in r.concerns),
+            kind=kind,
+            judgements=tuple(judgements.get(subject, ())),
         )
         for subject in ctx.subjects
     )
@@ -317,6 +330,19 @@ def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> st
     if any(label.startswith(rank) for rank in ctx.lexicon.force_ranks):
         return ctx.single_subject()
     return None
+
+
+def _inspectorates(ctx: ReleaseContext) -> tuple[str, ...]:
+    """The publisher, and in a joint inspection the other inspectorates the body text names."""
+    found: list[str] = [ctx.publisher] if ctx.publisher else []
+    for block in ctx.layout.blocks:
+        if block.kind not in (BlockKind.HEADLINE, BlockKind.BODY):
+            continue
+        for mention in ctx.mentions_in(block.span):
+            is_inspectorate = ctx.gazetteer.body(mention.key).kind is OrganisationKind.INSPECTORATE
+            if is_inspectorate and mention.key not in found:
+                found.append(mention.key)
+    return tuple(found)
 
 
 def _successor(ctx: ReleaseContext, key: str) -> str | None:

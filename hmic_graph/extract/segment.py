@@ -151,7 +151,9 @@ def segment(text: str) -> Layout:
         if lex.furniture_line.match(para):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
             lowered = para.strip().lower()
-            expect_title = "report" in lowered and lowered.startswith(("get the", "download", "read the"))
+            expect_title = "report" in lowered and lowered.startswith(
+                ("get the", "download", "read the")
+            )
             continue
         if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))

@@ -11,9 +11,12 @@ its ``describe`` method) through a :class:`Backend`:
 * :meth:`Backend.execute` runs a checked SPARQL query over that union,
   reading at most ``max_rows`` rows and giving up at ``deadline``.
 
-When the store exposes its :class:`pyoxigraph.Store`, queries run on
-Oxigraph (``use_default_graph_as_union=True``); otherwise on the rdflib
-dataset from ``store.dataset()``.
+For an Oxigraph store (``kind == "oxigraph"``) queries and lookups run on its
+pyoxigraph store, whose default graph holds the union of the release graphs
+(each triple once; see :mod:`hmic_graph.store`), so queries read the default
+graph and ``GRAPH ?g`` reaches each release. Any other store (the rdflib
+memory store) is read through ``store.dataset()``, a copy taken when the
+backend is made: the server shows the store as it was when it started.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .sparql import (
+from .protocol import (
     AskOutcome,
     GraphOutcome,
     InspectedQuery,
@@ -54,8 +57,10 @@ Pattern = tuple[Node | None, Node | None, Node | None]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: Attribute names under which a store may expose its pyoxigraph store, tried in order.
-OXIGRAPH_ATTRIBUTES = ("oxigraph", "raw", "ox", "pyoxigraph", "_oxigraph", "_store", "store", "_raw")
+#: Attributes under which an Oxigraph release store exposes its pyoxigraph store,
+#: tried in order: the public name first; ``_db`` is OxigraphStore's own
+#: accessor (private, hence the fallback only).
+OXIGRAPH_ATTRIBUTES = ("oxigraph", "_db")
 
 
 class DescribableStore(Protocol):
@@ -63,6 +68,10 @@ class DescribableStore(Protocol):
 
     def describe(self, iri: str) -> Graph:
         """The IRI's triples plus the evidence selectors it points to."""
+        ...
+
+    def dataset(self) -> Dataset:
+        """The release graphs as an rdflib dataset (one named graph each)."""
         ...
 
 
@@ -134,20 +143,30 @@ def _check_deadline(deadline: float) -> None:
 
 
 class OxigraphBackend(Backend):
-    """Queries and lookups on the store's :class:`pyoxigraph.Store` (thread-safe for reads)."""
+    """Queries and lookups on the store's :class:`pyoxigraph.Store` (thread-safe for reads).
+
+    :param union_in_default_graph: the default graph holds the union of the
+        named graphs (as in :class:`hmic_graph.store.OxigraphStore`); if
+        false, queries use ``use_default_graph_as_union=True`` instead, where
+        a triple in several graphs is read once per graph.
+    """
 
     name = "oxigraph"
     allows_dataset_clause = True
 
-    def __init__(self, store: DescribableStore, oxigraph: Any) -> None:
+    def __init__(self, store: DescribableStore, oxigraph: Any, *, union_in_default_graph: bool = True) -> None:
         super().__init__(store)
         self.oxigraph = oxigraph
+        self.union_in_default_graph = union_in_default_graph
 
     def triples(self, pattern: Pattern, *, limit: int | None = None) -> list[Triple]:
+        import pyoxigraph
+
         s, p, o = (None if t is None else _to_ox(t) for t in pattern)
+        graph = pyoxigraph.DefaultGraph() if self.union_in_default_graph else None
         seen: set[Triple] = set()
         found: list[Triple] = []
-        for quad in self.oxigraph.quads_for_pattern(s, p, o, None):
+        for quad in self.oxigraph.quads_for_pattern(s, p, o, graph):
             triple = (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
             if triple not in seen:
                 seen.add(triple)
@@ -165,7 +184,9 @@ class OxigraphBackend(Backend):
             # Oxigraph evaluates what it must (aggregates, ORDER BY) inside
             # this call, with the GIL released; it cannot be interrupted.
             result = self.oxigraph.query(
-                query.text, use_default_graph_as_union=True, prefixes=dict(prefixes)
+                query.text,
+                use_default_graph_as_union=not self.union_in_default_graph,
+                prefixes=dict(prefixes),
             )
         except SyntaxError as exc:
             raise ProtocolError(f"malformed query: {exc.msg}", status=400) from None
@@ -334,34 +355,21 @@ def _rdflib_json(term: Node) -> JsonTerm:
 # --- choosing --------------------------------------------------------------------
 
 
-def _oxigraph_of(store: object) -> Any | None:
-    try:
-        import pyoxigraph
-    except ImportError:
-        return None
-    if isinstance(store, pyoxigraph.Store):
-        return store
-    for name in OXIGRAPH_ATTRIBUTES:
-        candidate = getattr(store, name, None)
-        if callable(candidate) and not isinstance(candidate, pyoxigraph.Store):
-            continue
-        if isinstance(candidate, pyoxigraph.Store):
-            return candidate
-    return None
-
-
 def backend_for(store: DescribableStore) -> Backend:
-    """The backend for ``store``: Oxigraph if it exposes its pyoxigraph store, else rdflib.
+    """The backend for ``store``: Oxigraph for an Oxigraph release store, else rdflib.
 
-    :raises TypeError: ``store`` has no ``describe`` method, or neither a
-        pyoxigraph store nor a ``dataset()`` method.
+    :raises TypeError: ``store`` has no ``describe`` method (it is not a release store).
     """
     if not callable(getattr(store, "describe", None)):
         raise TypeError(f"{type(store).__name__} has no describe(iri) method; pass a ReleaseStore")
-    oxigraph = _oxigraph_of(store)
-    if oxigraph is not None:
-        return OxigraphBackend(store, oxigraph)
-    dataset_of = getattr(store, "dataset", None)
-    if callable(dataset_of):
-        return RdflibBackend(store, dataset_of())
-    raise TypeError(f"{type(store).__name__} exposes neither a pyoxigraph store nor dataset()")
+    if getattr(store, "kind", None) == "oxigraph":
+        try:
+            import pyoxigraph
+        except ImportError:  # pragma: no cover - an Oxigraph store needs it to exist
+            pyoxigraph = None  # type: ignore[assignment]
+        if pyoxigraph is not None:
+            for name in OXIGRAPH_ATTRIBUTES:
+                candidate = getattr(store, name, None)
+                if isinstance(candidate, pyoxigraph.Store):
+                    return OxigraphBackend(store, candidate, union_in_default_graph=True)
+    return RdflibBackend(store, store.dataset())

@@ -177,7 +177,7 @@ def inspect_query(text: str) -> InspectedQuery:
     >>> inspect_query("ASK { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    hmic_graph.serve.sparql.ProtocolError: federated queries (SERVICE) are not allowed on this endpoint
+    hmic_graph.serve.protocol.ProtocolError: federated queries (SERVICE) are not allowed on this endpoint
     """
     return _inspect(text)
 

@@ -1,0 +1,347 @@
+"""The store subcommands of ``hmic-graph``: load, releases, export, describe, push.
+
+:func:`register_commands` adds them to the CLI's subparsers; each handler
+takes the parsed arguments and returns the exit code (0 success, 1 a release
+did not conform to the shapes, 2 an error), raising
+:class:`~hmic_graph.errors.HmicGraphError` for errors the CLI prints.
+:func:`query_store` runs ``hmic-graph query NAME --store DIR``.
+
+Nothing heavy is imported here: handlers import what they need when run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import HmicGraphError
+
+if TYPE_CHECKING:
+    from .store import ReleaseStore
+
+__all__ = ["PASSWORD_ENV", "query_store", "register_commands"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+#: Environment variable ``push --user`` reads the password from.
+PASSWORD_ENV = "HMIC_GRAPH_PASSWORD"
+
+_EPILOG = "exit codes: 0 success, 1 a release does not conform (it was skipped), 2 error"
+_FORMATS = "trig (default), nquads, turtle, json-ld or nt"
+
+
+def register_commands(subparsers: Any) -> None:
+    """Add ``load``, ``releases``, ``export``, ``describe`` and ``push`` to ``subparsers``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store", metavar="DIR", required=True, help="the store's folder (an Oxigraph database)"
+    )
+    common.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=0.0,
+        help="wait this long for another process to release the store (default: fail at once)",
+    )
+
+    load = subparsers.add_parser(
+        "load",
+        parents=[common],
+        help="extract, validate and load releases into a store (one named graph each)",
+        description="Extract the graph of each RELEASE (files or folders), validate it and "
+        "replace its named graph in the store (created if missing). Reloading a release is "
+        "idempotent. A release that does not conform is skipped, its report printed.",
+        epilog=_EPILOG,
+    )
+    load.add_argument("releases", nargs="+", metavar="RELEASE", help="release files or folders")
+    load.add_argument(
+        "--published", metavar="YYYY-MM-DD", help="publication date, when the text does not say"
+    )
+    load.add_argument("--base", metavar="IRI", default=None, help="namespace for instance IRIs")
+    load.add_argument(
+        "--no-validate", action="store_true", help="skip SHACL validation (not recommended)"
+    )
+    load.set_defaults(handler=_cmd_load)
+
+    releases = subparsers.add_parser(
+        "releases",
+        parents=[common],
+        help="list the releases in a store",
+        description="Print the IRI of each release graph in the store, sorted.",
+        epilog=_EPILOG,
+    )
+    releases.add_argument(
+        "--count", action="store_true", help="also print each graph's number of triples"
+    )
+    releases.set_defaults(handler=_cmd_releases)
+
+    export = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="write a store as TriG, N-Quads, Turtle, JSON-LD or N-Triples",
+        description="Write the store (or the releases given with --release) deterministically. "
+        "TriG and N-Quads keep one named graph per release; the other formats merge them.",
+        epilog=_EPILOG,
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
+    )
+    export.add_argument("-f", "--format", default=None, help=_FORMATS)
+    export.add_argument(
+        "--release", metavar="IRI", action="append", default=None, help="only this release"
+    )
+    export.add_argument(
+        "--describe",
+        action="store_true",
+        help="include the VoID/DCAT/PROV description (in the default graph for TriG/N-Quads)",
+    )
+    _description_options(export)
+    export.set_defaults(handler=_cmd_export)
+
+    describe = subparsers.add_parser(
+        "describe",
+        parents=[common],
+        help="write the VoID/DCAT/PROV description of a store",
+        description="Write a VoID + DCAT + PROV-O description of the store: counts, "
+        "licence, distributions and the provenance of the build.",
+        epilog=_EPILOG,
+    )
+    describe.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
+    )
+    describe.add_argument(
+        "-f", "--format", default=None, help="turtle (default), json-ld, nt, trig or nquads"
+    )
+    _description_options(describe)
+    describe.add_argument(
+        "--download-base",
+        metavar="URL",
+        help="URL folder where the dumps are published (dcat:downloadURL hmic-graph.EXT)",
+    )
+    describe.add_argument(
+        "--publisher", metavar="IRI", help="who publishes the dataset (default: the inspectorate)"
+    )
+    describe.set_defaults(handler=_cmd_describe)
+
+    push = subparsers.add_parser(
+        "push",
+        parents=[common],
+        help="upload each release graph to a triple store over HTTP",
+        description="Replace each release's named graph on a SPARQL server: with the Graph "
+        "Store Protocol (PUT ENDPOINT?graph=IRI) or SPARQL Update (DROP + INSERT DATA). "
+        "Pushing twice gives the same graphs.",
+        epilog=_EPILOG,
+    )
+    push.add_argument(
+        "--endpoint",
+        metavar="URL",
+        required=True,
+        help="Graph Store endpoint (e.g. http://localhost:7878/store) or, with "
+        "--protocol update, the SPARQL Update endpoint (e.g. http://localhost:7878/update)",
+    )
+    push.add_argument("--protocol", choices=["gsp", "update"], default="gsp")
+    push.add_argument(
+        "--release", metavar="IRI", action="append", default=None, help="only this release"
+    )
+    push.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=30.0, help="per request (default 30)"
+    )
+    push.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"user for HTTP basic or digest authentication; the password is read from "
+        f"${PASSWORD_ENV}, else asked for",
+    )
+    push.set_defaults(handler=_cmd_push)
+
+
+def _description_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", default=None, help="dcterms:title of the dataset")
+    parser.add_argument(
+        "--sparql-endpoint", metavar="URL", default=None, help="void:sparqlEndpoint to announce"
+    )
+    parser.add_argument(
+        "--base", metavar="IRI", default=None, help="namespace of the description's IRIs"
+    )
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> ReleaseStore:
+    from .store import open_store
+
+    return open_store(Path(args.store), kind="oxigraph", create=create, wait=args.wait)
+
+
+def _progress(done: int, total: int, path: Path) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}"
+    )
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from .build import release_files
+    from .errors import ValidationFailed
+    from .namespaces import DEFAULT_BASE
+
+    files = release_files(list(args.releases))
+    base = args.base or DEFAULT_BASE
+    loaded, invalid, failed = 0, 0, 0
+    with _open(args, create=True) as store:
+        for done, path in enumerate(files, start=1):
+            try:
+                store.load_release(
+                    path, published=args.published, base=base, validate=not args.no_validate
+                )
+                loaded += 1
+            except ValidationFailed as exc:
+                invalid += 1
+                report = getattr(exc.report, "to_text", None)
+                details = report() if callable(report) else str(exc)
+                _clear_progress()
+                sys.stderr.write(f"{path}: does not conform to the shapes; skipped\n{details}\n")
+            except HmicGraphError as exc:
+                failed += 1
+                _clear_progress()
+                where = "" if exc.path else f"{path}: "
+                sys.stderr.write(f"{where}{exc}; skipped\n")
+            _progress(done, len(files), path)
+        total = len(store)
+    skipped = invalid + failed
+    sys.stderr.write(
+        f"loaded {loaded} release{'s' * (loaded != 1)} into {args.store} ({total} triples)"
+        + (f"; {skipped} skipped" if skipped else "")
+        + "\n"
+    )
+    if failed:
+        return EXIT_ERROR
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")
+
+
+def _cmd_releases(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        names = store.releases()
+        for name in names:
+            if args.count:
+                sys.stdout.write(f"{name}\t{len(store.graph(name))}\n")
+            else:
+                sys.stdout.write(f"{name}\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .namespaces import DEFAULT_BASE
+
+    with _open(args) as store:
+        options: dict[str, Any] = {
+            "format": args.format,
+            "releases": args.release,
+            "describe": args.describe,
+            "base": args.base or DEFAULT_BASE,
+            "title": args.title,
+            "sparql_endpoint": args.sparql_endpoint,
+        }
+        if args.output:
+            store.export(Path(args.output), **options)
+        else:
+            sys.stdout.write(store.export(None, **options))
+    return EXIT_OK
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from .describe import DEFAULT_TITLE, describe_dataset
+    from .export import RdfFormat, serialize, write
+    from .namespaces import DEFAULT_BASE
+
+    with _open(args) as store:
+        graph = describe_dataset(
+            store,
+            title=args.title or DEFAULT_TITLE,
+            base=args.base or DEFAULT_BASE,
+            sparql_endpoint=args.sparql_endpoint,
+            download_base=args.download_base,
+            publisher=args.publisher,
+        )
+    if args.output:
+        fmt = args.format or RdfFormat.from_path(Path(args.output))
+        write(graph, Path(args.output), format=fmt)
+    else:
+        sys.stdout.write(serialize(graph, format=args.format or RdfFormat.TURTLE))
+    return EXIT_OK
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    from .push import push
+
+    auth = None
+    if args.user:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise HmicGraphError(f"--user needs a password: set ${PASSWORD_ENV}")
+            import getpass
+
+            password = getpass.getpass(f"password for {args.user} at {args.endpoint}: ")
+        auth = (args.user, password)
+    with _open(args) as store:
+        report = push(
+            store,
+            args.endpoint,
+            protocol=args.protocol,
+            releases=args.release,
+            timeout=args.timeout,
+            auth=auth,
+        )
+    sys.stdout.write(report.to_text() + "\n")
+    return EXIT_OK
+
+
+def query_store(args: argparse.Namespace) -> int:
+    """Run ``hmic-graph query NAME --store DIR``: the query over the store's union.
+
+    Uses ``args.store``, ``args.query``, ``args.bind`` (``VAR=VALUE`` items),
+    ``args.format`` (``table``, ``csv`` or ``json``) and, when present,
+    ``args.list`` and ``args.wait``.
+
+    :raises HmicGraphError: the store cannot be opened, a ``--bind`` item is
+        not ``VAR=VALUE``, or the query fails.
+    """
+    from .sparql import list_queries
+
+    if getattr(args, "list", False) or not args.query:
+        for named in list_queries():
+            sys.stdout.write(f"{named.name:<18} {named.description}\n")
+        return EXIT_OK
+    bindings: dict[str, str] = {}
+    for item in getattr(args, "bind", None) or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
+        bindings[name.lstrip("?")] = value
+    from .store import open_store
+
+    with open_store(
+        Path(args.store), kind="oxigraph", create=False, wait=getattr(args, "wait", 0.0)
+    ) as store:
+        result = store.query(args.query, bindings=bindings or None)
+    method = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[
+        getattr(args, "format", "table") or "table"
+    ]
+    text = method()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
