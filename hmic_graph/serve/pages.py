@@ -271,9 +271,9 @@ def sentence_context(text: str, start: int, end: int, *, window: int = 320) -> t
         right, clipped_after = end, False
     else:
         ceiling = min(len(text), end + window)
-        match = _SENTENCE_END.search(text, end, ceiling)
-        if match is not None:
-            right, clipped_after = match.end(), False
+        found = _SENTENCE_END.search(text, end, ceiling)
+        if found is not None:
+            right, clipped_after = found.end(), False
         else:
             right, clipped_after = ceiling, ceiling < len(text)
     before = text[left:start].lstrip()
