@@ -18,7 +18,14 @@ from .namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA, WD, bind_prefixes
 from .records import Finding, FindingKind, OrganisationKind, Release, Source, Span
 from .resources import ontology_graph
 
-__all__ = ["build_graph", "load_corpus", "load_release", "load_source", "release_files"]
+__all__ = [
+    "build_graph",
+    "load_corpus",
+    "load_parts",
+    "load_release",
+    "load_source",
+    "release_files",
+]
 
 _CLASSES = {
     OrganisationKind.POLICE_FORCE: (HMIC.PoliceForce, HMIC.InspectedBody),
@@ -330,14 +337,44 @@ def load_source(
 
     :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     """
+    graphs = load_parts(source, published=published, base=base, release_id=release_id)
+    if len(graphs) == 1:
+        return next(iter(graphs.values()))
+    merged = bind_prefixes(Graph(bind_namespaces="none"), base=base)
+    for graph in graphs.values():
+        merged += graph
+    return merged
+
+
+def load_parts(
+    source: Source,
+    *,
+    published: str | None = None,
+    base: str = DEFAULT_BASE,
+    release_id: str | None = None,
+) -> dict[str, Graph]:
+    """One graph per release in ``source`` (a saved page may hold several), keyed by release IRI.
+
+    :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
+    """
     from .extract import extract_release
+    from .sources import split_releases
 
     if published is not None:
         _check_date(published)
-
-    return build_graph(
-        extract_release(source, release_id=release_id, published=published), base=base
-    )
+    parts = split_releases(source)
+    graphs: dict[str, Graph] = {}
+    for index, part in enumerate(parts, start=1):
+        part_id = release_id if len(parts) == 1 or release_id is None else f"{release_id}-{index}"
+        release = extract_release(part, release_id=part_id, published=published)
+        iri = str(IriMinter(base, release.release_id).release())
+        if iri in graphs:
+            release = extract_release(
+                part, release_id=f"{release.release_id}-{index}", published=published
+            )
+            iri = str(IriMinter(base, release.release_id).release())
+        graphs[iri] = build_graph(release, base=base)
+    return graphs
 
 
 def _check_date(value: str) -> None:
@@ -397,12 +434,12 @@ def load_corpus(
     :param progress: called as ``progress(done, total, path)`` after each release.
     :raises ReleaseReadError: as :func:`load_release`, naming the failing file.
     """
+    from .sources import read_source
+
     graphs: dict[str, Graph] = {}
     files = release_files(paths)
     for done, path in enumerate(files, start=1):
-        graph = load_release(path, published=published, base=base)
+        graphs.update(load_parts(read_source(path), published=published, base=base))
         if progress is not None:
             progress(done, len(files), path)
-        release = next(iter(graph.subjects(RDF.type, HMIC.PressRelease)))
-        graphs[str(release)] = graph
     return graphs

@@ -218,7 +218,7 @@ def evaluate_folder(folder: str | Path) -> Evaluation:
         try:
             source = read_source(release_path)
         except HmicGraphError:
-            got = {c: set() for c in CATEGORIES}
+            got: dict[str, set[Any]] = {c: set() for c in CATEGORIES}
         else:
             got = release_items(extract_release(source, published=None))
         want = expected_items(expected)

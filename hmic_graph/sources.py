@@ -17,7 +17,13 @@ from pathlib import Path
 from .errors import ReleaseReadError
 from .records import Source
 
-__all__ = ["MAX_RELEASE_BYTES", "DecodingWarning", "read_source", "source_from_text"]
+__all__ = [
+    "MAX_RELEASE_BYTES",
+    "DecodingWarning",
+    "read_source",
+    "source_from_text",
+    "split_releases",
+]
 
 #: Press releases are a few kilobytes; anything this large is not one.
 MAX_RELEASE_BYTES = 5 * 1024 * 1024
@@ -159,3 +165,38 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     lines = [line.strip() for line in raw.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
     return text, parser.url
+
+
+_NUMBERED_HEADLINE = re.compile(
+    r"^[ \t]*(?:#|Release\s+)\d{1,4}\s*/\s*(?:19|20)\d{2}\b", re.MULTILINE
+)
+
+
+def split_releases(source: Source) -> list[Source]:
+    r"""The releases in one source: a saved news page can hold several, each
+    opening with a numbered headline ("#015/2012 ..."). A source with fewer
+    than two numbered headlines is one release.
+
+    Offsets in each part count from the part's own start, and each part keeps
+    the file's path and URL with a checksum of its own text.
+
+    >>> parts = split_releases(source_from_text("#001/2013 A\n\nText.\n#002/2013 B\n\nMore."))
+    >>> [p.text.splitlines()[0] for p in parts]
+    ['#001/2013 A', '#002/2013 B']
+    """
+    starts = [m.start() for m in _NUMBERED_HEADLINE.finditer(source.text)]
+    if len(starts) < 2:
+        return [source]
+    parts = []
+    for start, end in zip(starts, [*starts[1:], len(source.text)], strict=True):
+        text = source.text[start:end].rstrip() + "\n"
+        parts.append(
+            Source(
+                text=text,
+                path=source.path,
+                url=source.url,
+                sha256=_checksum(text),
+                encoding=source.encoding,
+            )
+        )
+    return parts

@@ -66,17 +66,17 @@ def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
     headline = ctx.layout.headline
     if headline is not None:
         first = sentences(ctx.text, headline.span)[0]
-        lead = first.of(ctx.text).split(";")[0]
-        found = ctx.forces_in(Span(first.start, first.start + len(lead)))
+        clause = first.of(ctx.text).split(";")[0]
+        found = ctx.forces_in(Span(first.start, first.start + len(clause)))
         if found:
             return tuple(found)
         if ctx.lexicon.national_markers.search(headline.text):
             return ()
     body = [b for b in ctx.layout.blocks if b.kind is BlockKind.BODY]
     if body:
-        first = sentences(ctx.text, body[0].span)
-        if first:
-            lead = first[0]
+        lead_sentences = sentences(ctx.text, body[0].span)
+        if lead_sentences:
+            lead = lead_sentences[0]
             if not ctx.lexicon.national_markers.search(lead.of(ctx.text)):
                 found = ctx.forces_in(lead)
                 if found:
