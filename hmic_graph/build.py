@@ -91,7 +91,23 @@ class _Builder:
         self._findings()
         self._contacts()
         self._inspections()
+        self._changes()
         return self.graph
+
+    def _changes(self) -> None:
+        for change in self.release.changes:
+            original = self.org_iris[change.original]
+            resulting = self.org_iris[change.resulting]
+            event = self.mint.change_event(
+                self._org_slug(change.original), self._org_slug(change.resulting)
+            )
+            self.add(event, RDF.type, ORG.ChangeEvent)
+            self.add(event, ORG.originalOrganization, original)
+            self.add(event, ORG.resultingOrganization, resulting)
+            self.add(original, ORG.changedBy, event)
+            self.add(resulting, ORG.resultedFrom, event)
+            if change.date:
+                self.add(event, DCTERMS.date, _date_literal(change.date))
 
     def _release(self) -> None:
         r, release = self.release_iri, self.release
@@ -201,6 +217,8 @@ class _Builder:
             self.add(iri, SCHEMA.name, Literal(alliance.name))
             for member in alliance.members:
                 self.add(iri, ORG.hasMember, self.org_iris[member])
+            if alliance.founded:
+                self.add(iri, SCHEMA.foundingDate, _date_literal(alliance.founded))
             self.evidence(iri, alliance.span)
 
     def _concept(self, concept: str) -> URIRef:

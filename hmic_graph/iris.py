@@ -75,6 +75,9 @@ class IriMinter:
     def partner_kind(self, concept: str) -> URIRef:
         return self._iri("partner-kind", concept)
 
+    def change_event(self, original: str, resulting: str) -> URIRef:
+        return self._iri("change", f"{original}-to-{resulting}")
+
     def inspection(self, body_key: str) -> URIRef:
         return self._iri("release", self.release_id, "inspection", body_key)
 

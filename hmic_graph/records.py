@@ -35,6 +35,7 @@ class Source:
     url: str | None = None
     sha256: str = ""
     encoding: str = "utf-8"
+    published: str | None = None  # from a page's metadata, when it gives one
 
 
 class OrganisationKind(StrEnum):
@@ -114,6 +115,7 @@ class Alliance:
     name: str
     members: tuple[str, ...]
     span: Span
+    founded: str | None = None  # ISO year or month, "formed in 2013"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,15 @@ class Inspection:
 
 
 @dataclass(frozen=True, slots=True)
+class OrganisationChange:
+    """A body renamed or reconstituted as another (HMIC became HMICFRS in 2017)."""
+
+    original: str
+    resulting: str
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     """Everything extraction found in one press release.
 
@@ -212,3 +223,4 @@ class Release:
     contact_points: tuple[ContactPoint, ...] = ()
     inspects: tuple[tuple[str, str], ...] = ()
     inspections: tuple[Inspection, ...] = field(default=())
+    changes: tuple[OrganisationChange, ...] = ()

@@ -103,11 +103,18 @@ def read_source(path: str | Path) -> Source:
     except OSError as exc:
         raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
     text, encoding = _decode(data, name)
-    url = None
+    url = published = None
     if _HTML_START.match(data[:1024]) or file.suffix.lower() in {".html", ".htm"}:
-        text, url = html_to_text(text)
+        text, url, published = html_to_text(text)
     source = source_from_text(text, path=name, url=url)
-    return Source(text=source.text, path=name, url=url, sha256=source.sha256, encoding=encoding)
+    return Source(
+        text=source.text,
+        path=name,
+        url=url,
+        sha256=source.sha256,
+        encoding=encoding,
+        published=published,
+    )
 
 
 class _MainText(HTMLParser):
@@ -123,6 +130,7 @@ class _MainText(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
         self.url: str | None = None
+        self.published: str | None = None
         self.in_main = False
         self.main_parts: list[str] = []
 
@@ -135,6 +143,18 @@ class _MainText(HTMLParser):
             self.url = dict(attrs).get("href")
         if tag == "meta" and ("property", "og:url") in attrs and self.url is None:
             self.url = dict(attrs).get("content")
+        if tag == "meta" and self.published is None:
+            names = {v for k, v in attrs if k in ("name", "property", "itemprop")}
+            if names & {
+                "article:published_time",
+                "datePublished",
+                "date",
+                "dcterms.issued",
+                "DC.date.issued",
+            }:
+                self.published = (dict(attrs).get("content") or "")[:10] or None
+        if tag == "time" and self.published is None and self.in_main:
+            self.published = (dict(attrs).get("datetime") or "")[:10] or None
         if tag in self._BLOCK:
             self._emit("\n\n" if tag != "br" else "\n")
         if tag == "li":
@@ -156,15 +176,20 @@ class _MainText(HTMLParser):
             self.main_parts.append(text)
 
 
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """The main text of an HTML page and its canonical URL, if it names one."""
+def html_to_text(html: str) -> tuple[str, str | None, str | None]:
+    """The main text of an HTML page, its canonical URL and its publication date, if it names them."""
     parser = _MainText()
     parser.feed(html)
     parser.close()
     raw = "".join(parser.main_parts if "".join(parser.main_parts).strip() else parser.parts)
     lines = [line.strip() for line in raw.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-    return text, parser.url
+    published = (
+        parser.published
+        if parser.published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parser.published)
+        else None
+    )
+    return text, parser.url, published
 
 
 _NUMBERED_HEADLINE = re.compile(
@@ -197,6 +222,7 @@ def split_releases(source: Source) -> list[Source]:
                 url=source.url,
                 sha256=_checksum(text),
                 encoding=source.encoding,
+                published=source.published,
             )
         )
     return parts

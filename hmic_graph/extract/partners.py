@@ -12,6 +12,7 @@ import re
 from ..records import Alliance, NamedPartner, PartnerKind, Span
 from .concepts import PARTNER_KINDS, concept_lexicon
 from .context import ReleaseContext
+from .dates import DATE_EXPRESSION, iso_from_match
 
 
 def extract_partners(
@@ -90,5 +91,26 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
             else ("alliance" if "alliance" in noun else "collaboration")
         )
         name = f"{', '.join(names[:-1])} and {names[-1]} {noun}"
-        alliances[members] = Alliance(name=name, members=members, span=sentence)
+        alliances[members] = Alliance(
+            name=name, members=members, span=sentence, founded=_founded(chunk)
+        )
     return list(alliances.values())
+
+
+_FOUNDED = re.compile(
+    r"\b(?:formed|created|established|set\s+up|launched|began|started|entered\s+into|agreed|"
+    r"collaborated|worked\s+together|run|been\s+in\s+place)\b[^.;]*?\b(?:in|since|from)\s+",
+    re.IGNORECASE,
+)
+
+
+def _founded(sentence: str) -> str | None:
+    """When an alliance began, if the sentence says ("formed in 2013", "since 2010")."""
+    match = _FOUNDED.search(sentence)
+    if match is None:
+        return None
+    date = DATE_EXPRESSION.match(sentence, match.end())
+    if date is None:
+        return None
+    value = iso_from_match(date)
+    return value[:7] if value else None

@@ -11,6 +11,7 @@ from ..iris import release_id_for
 from ..records import (
     Inspection,
     Organisation,
+    OrganisationChange,
     OrganisationKind,
     Person,
     Post,
@@ -138,7 +139,11 @@ def extract_release(
     ctx = ReleaseContext(
         text=text, layout=layout, gazetteer=gaz, lexicon=lex, mentions=gaz.find(text)
     )
-    ctx.published = published or _published(text, [(b.span.start, b.text) for b in layout.blocks])
+    ctx.published = (
+        published
+        or source.published
+        or _published(text, [(b.span.start, b.text) for b in layout.blocks])
+    )
     ctx.subjects = _subjects(ctx)
 
     people = People(lex)
@@ -250,6 +255,8 @@ def extract_release(
     ):
         if extra:
             keys.add(extra)
+    changes = _changes(ctx, keys)
+    keys.update(k for change in changes for k in (change.original, change.resulting))
     organisations = tuple(gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys))
     partner_names = {p.name for p in partners}
     partner_orgs = tuple(
@@ -310,6 +317,7 @@ def extract_release(
         contact_points=tuple(contacts),
         inspects=inspects,
         inspections=inspections,
+        changes=changes,
     )
 
 
@@ -330,6 +338,19 @@ def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> st
     if any(label.startswith(rank) for rank in ctx.lexicon.force_ranks):
         return ctx.single_subject()
     return None
+
+
+def _changes(ctx: ReleaseContext, keys: set[str]) -> tuple[OrganisationChange, ...]:
+    """Renamings of the bodies in ``keys`` that the gazetteer records, either way."""
+    changes = set()
+    for key in keys:
+        body = ctx.gazetteer.body(key)
+        if body.successor and body.successor in ctx.gazetteer.bodies:
+            changes.add(OrganisationChange(key, body.successor, body.valid_to))
+        for other in ctx.gazetteer.bodies.values():
+            if other.successor == key:
+                changes.add(OrganisationChange(other.key, key, other.valid_to))
+    return tuple(sorted(changes, key=lambda c: (c.original, c.resulting)))
 
 
 def _inspectorates(ctx: ReleaseContext) -> tuple[str, ...]:
