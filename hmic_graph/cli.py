@@ -28,7 +28,11 @@ EXIT_ERROR = 2
 
 #: Modules that add subcommands: each has ``register_commands(subparsers)``
 #: and sets ``handler`` (a function of the parsed arguments returning the exit code).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "hmic_graph.store_cli",
+    "hmic_graph.serve.cli",
+    "hmic_graph.docs_cli",
+)
 
 _EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
 
@@ -101,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     query.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--list", action="store_true", help="list the named queries")
+    query.add_argument("--store", metavar="DIR", help="query a store made with `hmic-graph load`")
 
     stats = commands.add_parser(
         "stats",
@@ -121,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("folder", metavar="FOLDER")
     evaluate.add_argument("-f", "--format", choices=["table", "json"], default="table")
-    evaluate.add_argument("--errors", action="store_true", help="also list what was missed or invented")
+    evaluate.add_argument(
+        "--errors", action="store_true", help="also list what was missed or invented"
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)
 
     build.set_defaults(handler=_cmd_build)
@@ -266,6 +273,12 @@ def _cmd_query(args: argparse.Namespace) -> int:
         for named in list_queries():
             sys.stdout.write(f"{named.name:<18} {named.description}\n")
         return EXIT_OK
+    if args.store:
+        if args.data or args.release:
+            raise HmicGraphError("--store cannot be combined with --data or --release")
+        from .store_cli import query_store
+
+        return query_store(args)
     graph = _graph_from(args.data, args.release)
     bindings: dict[str, str] = {}
     for item in args.bind:

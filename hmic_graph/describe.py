@@ -131,8 +131,9 @@ def describe_dataset(
     :param download_base: a URL folder where the dumps will be published;
         gives each distribution a ``dcat:downloadURL`` (``{download_base}hmic-graph.{ext}``)
         and the dataset ``void:dataDump``.
-    :raises HmicGraphError: a graph name, ``sparql_endpoint``, ``publisher``,
-        ``download_base`` or a source is not an absolute IRI, or ``formats``
+    :raises HmicGraphError: a graph name, ``publisher`` or a source is not an
+        absolute IRI, ``sparql_endpoint`` or ``download_base`` is not an
+        http(s) URL, ``SOURCE_DATE_EPOCH`` is not a number, or ``formats``
         names an unknown format.
 
     >>> from datetime import datetime, timezone
@@ -155,13 +156,13 @@ def describe_dataset(
         graphs = graphs.graphs()
     for name in graphs:
         _check_iri(name, "graph name")
-    for value, what in (
-        (sparql_endpoint, "SPARQL endpoint"),
-        (publisher, "publisher"),
-        (download_base, "download base"),
-    ):
-        if value is not None:
-            _check_iri(value, what)
+    if publisher is not None:
+        _check_iri(publisher, "publisher")
+    for value, what in ((sparql_endpoint, "SPARQL endpoint"), (download_base, "download base")):
+        if value is not None and not (
+            _ABSOLUTE_IRI.match(value) and value.startswith(("http://", "https://"))
+        ):
+            raise HmicGraphError(f"the {what} must be an http:// or https:// URL, not {value!r}")
     chosen = [f if isinstance(f, RdfFormat) else RdfFormat.from_name(f) for f in formats]
     when = _build_time(build_time)
     stamp = when.strftime("%Y%m%dT%H%M%SZ")

@@ -391,7 +391,9 @@ def _turtle(graph: Graph) -> str:
 
 
 def _sorted_lines(text: str) -> str:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    # Split on "\n" only: str.splitlines() also breaks at U+2028, form feeds
+    # and the like, which N-Triples allows unescaped inside literals.
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return "".join(f"{line}\n" for line in lines)
 
 

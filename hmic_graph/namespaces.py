@@ -8,12 +8,26 @@ beside an ``http://schema.org/`` binding.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 
 HMIC = Namespace("https://w3id.org/hmic-graph/ontology#")
 HMICSH = Namespace("https://w3id.org/hmic-graph/shapes#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = SDO
 
 DEFAULT_BASE = "https://w3id.org/hmic-graph/id/"
@@ -31,6 +45,10 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "wd": WD,
+    # Dataset descriptions (hmic_graph.describe): VoID, DCAT, SPARQL service description.
+    "void": VOID,
+    "dcat": DCAT,
+    "sd": SD,
 }
 
 __all__ = [

@@ -24,7 +24,15 @@ from rdflib.term import Node
 
 from .namespaces import HMIC, PREFIXES
 
-__all__ = ["ConceptDoc", "OntologyDoc", "SchemeDoc", "TermDoc", "TermRef", "ontology_html", "ontology_model"]
+__all__ = [
+    "ConceptDoc",
+    "OntologyDoc",
+    "SchemeDoc",
+    "TermDoc",
+    "TermRef",
+    "ontology_html",
+    "ontology_model",
+]
 
 _VANN = "http://purl.org/vocab/vann/"
 ONTOLOGY_IRI = URIRef(str(HMIC).rstrip("#"))
@@ -107,7 +115,7 @@ def _text(graph: Graph, subject: Node, *predicates: URIRef) -> str:
 def _curie(iri: str) -> str:
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
         if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return iri
 
 
@@ -143,7 +151,9 @@ def _term(graph: Graph, iri: URIRef, kind: str) -> TermDoc:
         children=_refs(graph.subjects(parent, iri)),
         domain=_refs(graph.objects(iri, RDFS.domain)),
         range=_refs(graph.objects(iri, RDFS.range)),
-        disjoint=_refs([*graph.objects(iri, OWL.disjointWith), *graph.subjects(OWL.disjointWith, iri)]),
+        disjoint=_refs(
+            [*graph.objects(iri, OWL.disjointWith), *graph.subjects(OWL.disjointWith, iri)]
+        ),
     )
 
 
@@ -176,10 +186,15 @@ def ontology_model(graph: Graph | None = None) -> OntologyDoc:
             metadata.append((name, str(value)))
 
     def own(kind: URIRef) -> list[URIRef]:
-        return sorted((s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and _own(str(s))), key=str)
+        return sorted(
+            (s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and _own(str(s))),
+            key=str,
+        )
 
     def documented(kind: URIRef, name: str) -> list[TermDoc]:
-        return sorted((_term(graph, iri, name) for iri in own(kind)), key=lambda t: t.label.casefold())
+        return sorted(
+            (_term(graph, iri, name) for iri in own(kind)), key=lambda t: t.label.casefold()
+        )
 
     schemes: list[SchemeDoc] = []
     for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
@@ -187,7 +202,10 @@ def ontology_model(graph: Graph | None = None) -> OntologyDoc:
             (
                 ConceptDoc(
                     iri=str(concept),
-                    anchor="concept-" + str(concept).rsplit("/", 2)[-2] + "-" + str(concept).rsplit("/", 1)[-1],
+                    anchor="concept-"
+                    + str(concept).rsplit("/", 2)[-2]
+                    + "-"
+                    + str(concept).rsplit("/", 1)[-1],
                     pref_label=_text(graph, concept, SKOS.prefLabel, RDFS.label),
                     alt_labels=sorted(str(v) for v in graph.objects(concept, SKOS.altLabel)),
                     definition=_text(graph, concept, SKOS.definition, RDFS.comment),
@@ -209,7 +227,12 @@ def ontology_model(graph: Graph | None = None) -> OntologyDoc:
     reused = sorted(
         {
             _ref(s)
-            for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+            for kind in (
+                OWL.Class,
+                OWL.ObjectProperty,
+                OWL.DatatypeProperty,
+                OWL.AnnotationProperty,
+            )
             for s in graph.subjects(RDF.type, kind)
             if isinstance(s, URIRef) and not _own(str(s))
         },

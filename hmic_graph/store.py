@@ -20,6 +20,15 @@ Layout of an oxigraph store
     to it with other tools. ``oxigraph serve --location DIR`` on the folder
     answers plain SPARQL over the union and ``GRAPH`` queries per release.
 
+Literals
+    Oxigraph stores some literals in a canonical form (oxigraph/oxigraph#526):
+    types derived from ``xsd:integer`` become ``xsd:integer`` and numbers and
+    booleans get their canonical lexical form. The datatypes the model's
+    shapes declare (``oa:start``/``oa:end`` are ``xsd:nonNegativeInteger``)
+    are put back when graphs are read, so exports equal those of
+    ``hmic-graph build``; other data added with :meth:`ReleaseStore.add_graph`
+    may come back in canonical form. The memory kind keeps every literal as given.
+
 Transactions
     :meth:`ReleaseStore.load_release`, :meth:`~ReleaseStore.add_graph` and
     :meth:`~ReleaseStore.remove_release` change one release graph (and the
@@ -334,7 +343,9 @@ class ReleaseStore(ABC):
         _check_iri(name, what="graph name")
         triples = _checked_triples(graph, name)
         if not triples:
-            raise HmicGraphError(f"the graph for <{name}> is empty; use remove_release to remove it")
+            raise HmicGraphError(
+                f"the graph for <{name}> is empty; use remove_release to remove it"
+            )
         with self._write_lock:
             self._replace(name, triples)
 
@@ -552,12 +563,23 @@ class ReleaseStore(ABC):
             fmt = RdfFormat.from_path(Path(path))
         else:
             fmt = RdfFormat.TRIG
-        graphs = self.graphs(releases)
+        # Per-release graphs only when needed: a merged export of the whole
+        # store reads the union directly.
+        graphs = (
+            self.graphs(releases)
+            if releases is not None or describe or fmt.is_dataset_format
+            else {}
+        )
         output: Graph
         if fmt.is_dataset_format:
             output = to_dataset(graphs)
+        elif releases is None:
+            output = self.merged()
         else:
-            output = self.merged(None if releases is None else list(graphs))
+            output = bind_prefixes(Graph(bind_namespaces="none"))
+            for graph in graphs.values():
+                for triple in graph:
+                    output.add(triple)
         if describe:
             from .describe import DEFAULT_TITLE, describe_dataset
 
@@ -675,7 +697,8 @@ class MemoryStore(ReleaseStore):
         return [
             str(graph.identifier)
             for graph in self._dataset.graphs()
-            if isinstance(graph.identifier, URIRef) and len(graph) > 0
+            if isinstance(graph.identifier, URIRef)
+            and len(graph) > 0
             and graph.identifier != self._dataset.default_graph.identifier
         ]
 
@@ -764,6 +787,19 @@ class OxigraphStore(ReleaseStore):
             return cls(store, path=path, read_only=False)
 
     @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for reading (e.g. by a SPARQL server).
+
+        Its default graph is the union of the release graphs and each release
+        is a named graph. Do not write to it: changes made there bypass the
+        union's upkeep. Literals of integer-derived types read from it have
+        Oxigraph's canonical type ``xsd:integer`` (see the module notes).
+
+        :raises HmicGraphError: the store is closed.
+        """
+        return self._db
+
+    @property
     def _db(self) -> ox.Store:
         if self._store is None:
             raise HmicGraphError("the store is closed")
@@ -778,11 +814,11 @@ class OxigraphStore(ReleaseStore):
         return _from_ox(self._ox, term)
 
     def _triple(self, quad: Any) -> Triple:
-        return (
-            self._from_ox(quad.subject),  # type: ignore[return-value]
-            self._from_ox(quad.predicate),
-            self._from_ox(quad.object),
-        )
+        predicate: URIRef = self._from_ox(quad.predicate)  # type: ignore[assignment]
+        obj = self._from_ox(quad.object)
+        if isinstance(obj, Literal) and obj.datatype in _NORMALISED_TO:
+            obj = _restore_datatype(predicate, obj)
+        return (self._from_ox(quad.subject), predicate, obj)  # type: ignore[return-value]
 
     # primitives ----------------------------------------------------------------
 
@@ -853,9 +889,17 @@ class OxigraphStore(ReleaseStore):
         text, label, path = _query_text(query)
         substitutions = self._substitutions(text, label, bindings)
         try:
-            result = self._db.query(
-                text, prefixes=_prefixes(), substitutions=substitutions or None
-            )
+            try:
+                result = self._db.query(
+                    text, prefixes=_prefixes(), substitutions=substitutions or None
+                )
+            except RuntimeError as exc:
+                # Oxigraph substitutes only variables a SELECT projects; bind
+                # the others with a trailing VALUES clause, joined before the
+                # projection, of terms written by pyoxigraph (never raw text).
+                if not substitutions or "projection" not in str(exc):
+                    raise
+                result = self._db.query(text + _values_clause(substitutions), prefixes=_prefixes())
             if isinstance(result, ox_module.QueryBoolean):
                 return QueryResult(("ask",), (("true" if bool(result) else "false",),))
             if isinstance(result, ox_module.QueryTriples):
@@ -866,9 +910,7 @@ class OxigraphStore(ReleaseStore):
                 )
             columns = tuple(v.value for v in result.variables)
             width = range(len(columns))
-            rows = tuple(
-                tuple(_plain(solution[i]) for i in width) for solution in result
-            )
+            rows = tuple(tuple(_plain(solution[i]) for i in width) for solution in result)
         except SyntaxError as exc:
             raise _syntax_error(exc, text, label, path) from exc
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -906,6 +948,75 @@ class OxigraphStore(ReleaseStore):
         del store
 
 
+# Oxigraph stores some literals in a canonical form (oxigraph/oxigraph#526):
+# every type derived from xsd:integer becomes xsd:integer, xsd:dateTimeStamp
+# becomes xsd:dateTime. The model's shapes give each such property one
+# datatype (oa:start and oa:end are xsd:nonNegativeInteger), which is put
+# back when reading; other data keeps the canonical type.
+_INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+}
+_NORMALISED_TO: dict[URIRef, frozenset[URIRef]] = {
+    XSD.integer: frozenset(URIRef(str(XSD) + name) for name in _INTEGER_BOUNDS),
+    XSD.dateTime: frozenset({XSD.dateTimeStamp}),
+}
+
+
+@functools.cache
+def _declared_datatypes() -> dict[URIRef, URIRef]:
+    """Property -> the one datatype the shapes give it, for datatypes Oxigraph rewrites."""
+    from .resources import shapes_graph
+
+    sh = "http://www.w3.org/ns/shacl#"
+    rewritten = frozenset().union(*_NORMALISED_TO.values())
+    found: dict[URIRef, set[URIRef]] = {}
+    shapes = shapes_graph()
+    for shape, datatype in shapes.subject_objects(URIRef(sh + "datatype")):
+        path = shapes.value(shape, URIRef(sh + "path"))
+        if isinstance(path, URIRef) and isinstance(datatype, URIRef):
+            found.setdefault(path, set()).add(datatype)
+    return {
+        path: next(iter(types))
+        for path, types in found.items()
+        if len(types) == 1 and next(iter(types)) in rewritten
+    }
+
+
+def _restore_datatype(predicate: URIRef, literal: Literal) -> Literal:
+    declared = _declared_datatypes().get(predicate)
+    if declared is None or literal.datatype is None:
+        return literal
+    if declared not in _NORMALISED_TO.get(literal.datatype, frozenset()):
+        return literal
+    bounds = _INTEGER_BOUNDS.get(declared[len(str(XSD)) :])
+    if bounds is not None:
+        try:
+            number = int(str(literal))
+        except ValueError:
+            return literal
+        low, high = bounds
+        if (low is not None and number < low) or (high is not None and number > high):
+            return literal
+    return Literal(str(literal), datatype=declared)
+
+
+def _values_clause(substitutions: Mapping[Any, Any]) -> str:
+    variables = " ".join(f"?{variable.value}" for variable in substitutions)
+    terms = " ".join(str(term) for term in substitutions.values())
+    return f"\nVALUES ({variables}) {{ ({terms}) }}\n"
+
+
 _FORGET_FROM_UNION = (
     "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
     "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {g}) }} }}"
@@ -917,11 +1028,25 @@ def _is_lock_error(exc: OSError) -> bool:
     return "lock" in text and ("unavailable" in text or "hold" in text or "resource" in text)
 
 
+_ROCKSDB_FILES = frozenset({"CURRENT", "LOCK", "IDENTITY", "LOG"})
+
+
+def _is_rocksdb_file(name: str) -> bool:
+    # RocksDB writes LOG and LOCK some time before CURRENT when it creates a
+    # store, so a store another process is creating right now counts too.
+    return (
+        name in _ROCKSDB_FILES
+        or name.startswith(("MANIFEST-", "OPTIONS-", "LOG.old"))
+        or name.endswith((".log", ".sst"))
+    )
+
+
 def _check_store_folder(path: Path, *, create: bool) -> None:
     if path.exists() and not path.is_dir():
         raise HmicGraphError("this is a file, not a store folder", path=path)
     if path.is_dir():
-        if any(path.iterdir()) and not (path / "CURRENT").is_file():
+        names = [entry.name for entry in path.iterdir()]
+        if names and not any(_is_rocksdb_file(name) for name in names):
             raise HmicGraphError(
                 "this folder is not empty and holds no store; choose a new or empty folder",
                 path=path,
@@ -1069,4 +1194,3 @@ def _binding_term(value: BindingValue) -> URIRef | Literal:
         # As hmic_graph.sparql: a str is a plain literal, even if it looks like an IRI.
         return Literal(value)
     raise QueryError(f"cannot bind a value of type {type(value).__name__}; use an rdflib term")
-

@@ -152,6 +152,13 @@ def register_commands(subparsers: Any) -> None:
         "--timeout", metavar="SECONDS", type=float, default=30.0, help="per request (default 30)"
     )
     push.add_argument(
+        "--content-type",
+        choices=["application/n-triples", "text/turtle"],
+        default="application/n-triples",
+        help="media type of the Graph Store uploads (the body is N-Triples, also valid Turtle); "
+        "text/turtle for servers that do not take N-Triples",
+    )
+    push.add_argument(
         "--user",
         metavar="NAME",
         help=f"user for HTTP basic or digest authentication; the password is read from "
@@ -306,6 +313,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
             releases=args.release,
             timeout=args.timeout,
             auth=auth,
+            content_type=args.content_type,
         )
     sys.stdout.write(report.to_text() + "\n")
     return EXIT_OK

@@ -88,8 +88,17 @@ __all__ = ["ENTITY_MEDIA_TYPES", "create_app"]
 
 HTML = "text/html"
 #: What an entity can be served as, preferred first (HTML for browsers and ``*/*``).
-ENTITY_MEDIA_TYPES: tuple[str, ...] = (HTML, "text/turtle", "application/ld+json", "application/n-triples")
-_EXPORT_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+ENTITY_MEDIA_TYPES: tuple[str, ...] = (
+    HTML,
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+)
+_EXPORT_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
 _FORMAT_PARAMETER = {
     "html": HTML,
     "ttl": "text/turtle",
@@ -99,8 +108,11 @@ _FORMAT_PARAMETER = {
     "nt": "application/n-triples",
     "ntriples": "application/n-triples",
 }
-_ALTERNATES = (("Turtle", "text/turtle", "ttl"), ("JSON-LD", "application/ld+json", "jsonld"),
-               ("N-Triples", "application/n-triples", "nt"))
+_ALTERNATES = (
+    ("Turtle", "text/turtle", "ttl"),
+    ("JSON-LD", "application/ld+json", "jsonld"),
+    ("N-Triples", "application/n-triples", "nt"),
+)
 _TEXT_TYPES = ("text/", "application/n-triples", "application/ld+json")
 
 
@@ -127,10 +139,18 @@ def create_app(
     :raises HmicGraphError: a limit is not positive or ``base`` is not such an IRI.
     :raises TypeError: ``store`` is not a release store.
     """
-    if not (base.startswith(("http://", "https://")) and base.endswith("/")) or any(c in base for c in ' <>"{}|\\^`'):
-        raise HmicGraphError(f"the base must be an absolute http(s) IRI ending in '/', not {base!r}")
-    for name, value in (("query_timeout", query_timeout), ("max_results", max_results),
-                        ("max_request_bytes", max_request_bytes), ("query_workers", query_workers)):
+    if not (base.startswith(("http://", "https://")) and base.endswith("/")) or any(
+        c in base for c in ' <>"{}|\\^`'
+    ):
+        raise HmicGraphError(
+            f"the base must be an absolute http(s) IRI ending in '/', not {base!r}"
+        )
+    for name, value in (
+        ("query_timeout", query_timeout),
+        ("max_results", max_results),
+        ("max_request_bytes", max_request_bytes),
+        ("query_workers", query_workers),
+    ):
         if value <= 0:
             raise HmicGraphError(f"{name} must be positive, not {value!r}")
     from ..resources import ontology_graph
@@ -140,8 +160,13 @@ def create_app(
         backend,
         EntityPages(backend, base=base, vocabulary=ontology_graph()),
         base=base,
-        runner=_QueryRunner(backend, base=base, timeout=query_timeout, max_results=max_results,
-                            workers=query_workers),
+        runner=_QueryRunner(
+            backend,
+            base=base,
+            timeout=query_timeout,
+            max_results=max_results,
+            workers=query_workers,
+        ),
         max_request_bytes=max_request_bytes,
     )
 
@@ -172,21 +197,37 @@ def create_app(
 
 
 class _QueryRunner:
-    """Runs checked queries on a small thread pool, with a time limit and a row limit."""
+    """Runs checked queries on a small thread pool, with a time limit and a row limit.
+
+    Queries wait for a free worker (the wait counts against their time
+    limit). A query whose answer was abandoned at the time limit keeps its
+    worker until Oxigraph is done; when every worker is held like that, or
+    too many queries are waiting, new queries are turned away at once (503).
+    """
 
     def __init__(self, backend: Backend, *, base: str, timeout: float, max_results: int, workers: int) -> None:
         self.backend = backend
         self.timeout = timeout
         self.max_results = max_results
         self.workers = workers
+        self.max_pending = workers * 16
         self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         self.prefixes["hmicid"] = base
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmic-sparql")
         self._lock = threading.Lock()
-        self._running = 0
+        self._pending = 0
+        self._abandoned: set[Future[Any]] = set()
+
+    @property
+    def busy(self) -> int:
+        """Queries submitted and not finished, abandoned ones included."""
+        with self._lock:
+            return self._pending
 
     def _job(self, text: str, deadline: float) -> tuple[InspectedQuery, Outcome]:
-        inspected = inspect_query(text)
+        if time.monotonic() > deadline:  # waited for a worker past the time limit
+            raise timed_out(self.timeout)
+        inspected = inspect_query(text, deadline=deadline)
         if inspected.has_dataset_clause and not self.backend.allows_dataset_clause:
             raise ProtocolError("FROM and FROM NAMED are not supported by this endpoint", status=403)
         if time.monotonic() > deadline:
@@ -196,34 +237,40 @@ class _QueryRunner:
         )
         return inspected, outcome
 
-    def _release(self, _future: Future[Any]) -> None:
+    def _finished(self, future: Future[Any]) -> None:
         with self._lock:
-            self._running -= 1
+            self._pending -= 1
+            self._abandoned.discard(future)
 
     async def run(self, text: str) -> tuple[InspectedQuery, Outcome]:
         """Check and run ``text``; see :func:`create_app` for the limits.
 
-        :raises ProtocolError: the query is refused, malformed, too slow or too big,
-            or every worker is busy.
+        :raises ProtocolError: the query is refused, malformed, too slow or too
+            big, or the server is busy.
         """
         with self._lock:
-            if self._running >= self.workers:
+            if len(self._abandoned) >= self.workers or self._pending >= self.max_pending:
                 raise ProtocolError(
-                    f"the server is busy: {self.workers} queries are still running; try again shortly",
+                    "the server is busy (queries that ran past the time limit are still finishing, "
+                    "or too many are waiting); try again shortly",
                     status=503,
                     headers={"Retry-After": "2"},
                 )
-            self._running += 1
+            self._pending += 1
         deadline = time.monotonic() + self.timeout
         try:
             future = self._pool.submit(self._job, text, deadline)
         except RuntimeError:  # the pool is shut down: the server is stopping
-            self._release(Future())
+            with self._lock:
+                self._pending -= 1
             raise ProtocolError("the server is shutting down", status=503) from None
-        future.add_done_callback(self._release)
+        future.add_done_callback(self._finished)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
+            with self._lock:
+                if not future.done():
+                    self._abandoned.add(future)
             raise ProtocolError(
                 f"the query ran longer than the time limit of {self.timeout:g} s; the answer "
                 "was abandoned (the query may still finish in the background); narrow it or add LIMIT",
@@ -241,7 +288,13 @@ class _QueryRunner:
 
 class _Server:
     def __init__(
-        self, backend: Backend, pages: EntityPages, *, base: str, runner: _QueryRunner, max_request_bytes: int
+        self,
+        backend: Backend,
+        pages: EntityPages,
+        *,
+        base: str,
+        runner: _QueryRunner,
+        max_request_bytes: int,
     ) -> None:
         self.backend = backend
         self.pages = pages
@@ -252,8 +305,10 @@ class _Server:
     # -- pages
 
     async def index(self, request: Request) -> Response:
-        view = await run_in_threadpool(self.pages.index)
-        return _html(await run_in_threadpool(render, "index.html", view=view))
+        return _html(await run_in_threadpool(self._index_page))
+
+    def _index_page(self) -> str:
+        return render("index.html", view=self.pages.index())
 
     async def to_index(self, request: Request) -> Response:
         return RedirectResponse("/", status_code=303)
@@ -261,7 +316,11 @@ class _Server:
     async def ontology(self, request: Request) -> Response:
         chosen = negotiate(request.headers.get("accept"), (HTML, "text/turtle"))
         if chosen == "text/turtle":
-            return Response(_ontology_turtle(), media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+            return Response(
+                _ontology_turtle(),
+                media_type="text/turtle; charset=utf-8",
+                headers={"Vary": "Accept"},
+            )
         if chosen is None:
             return _not_acceptable((HTML, "text/turtle"))
         return _html(await run_in_threadpool(_ontology_page), headers={"Vary": "Accept"})
@@ -271,7 +330,9 @@ class _Server:
         if override is not None:
             chosen: str | None = _FORMAT_PARAMETER.get(override.strip().lower())
             if chosen is None:
-                return _plain(f"unknown format {override!r}; use one of: {', '.join(_FORMAT_PARAMETER)}", 400)
+                return _plain(
+                    f"unknown format {override!r}; use one of: {', '.join(_FORMAT_PARAMETER)}", 400
+                )
         else:
             chosen = negotiate(request.headers.get("accept"), ENTITY_MEDIA_TYPES)
             if chosen is None:
@@ -300,7 +361,9 @@ class _Server:
             return 404, "", media_type
         if media_type == HTML:
             view = self.pages.entity(iri, description)
-            formats = [(name, media, f"{view.path}?format={key}") for name, media, key in _ALTERNATES]
+            formats = [
+                (name, media, f"{view.path}?format={key}") for name, media, key in _ALTERNATES
+            ]
             return 200, render("entity.html", view=view, formats=formats), HTML
         from ..export import serialize
 
@@ -336,17 +399,25 @@ class _Server:
         if len(request.scope.get("query_string", b"")) > limit:
             raise ProtocolError(f"the query string is longer than {limit} bytes", status=414)
         url_params = parse_qs(request.url.query, keep_blank_values=True)
-        for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
+        for name in (
+            "default-graph-uri",
+            "named-graph-uri",
+            "using-graph-uri",
+            "using-named-graph-uri",
+        ):
             if name in url_params:
                 raise ProtocolError(
-                    f"{name} is not supported; name graphs in the query (FROM, GRAPH) instead", status=400
+                    f"{name} is not supported; name graphs in the query (FROM, GRAPH) instead",
+                    status=400,
                 )
         if request.method == "GET":
             params = url_params
         else:
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type == "application/sparql-update":
-                raise ProtocolError("SPARQL Update is not allowed: this endpoint is read-only", status=403)
+                raise ProtocolError(
+                    "SPARQL Update is not allowed: this endpoint is read-only", status=403
+                )
             body = await _read_body(request, limit)
             if content_type == "application/sparql-query":
                 return _decode(body)
@@ -358,7 +429,9 @@ class _Server:
                 )
             params = parse_qs(_decode(body), keep_blank_values=True, max_num_fields=100)
         if "update" in params:
-            raise ProtocolError("SPARQL Update is not allowed: this endpoint is read-only", status=403)
+            raise ProtocolError(
+                "SPARQL Update is not allowed: this endpoint is read-only", status=403
+            )
         queries = params.get("query", [])
         if len(queries) > 1:
             raise ProtocolError("give exactly one query parameter", status=400)
@@ -374,7 +447,11 @@ class _Server:
         from ..sparql import list_queries
 
         queries = [
-            {"name": named.name, "description": named.description, "href": "/sparql?query=" + quote(named.text)}
+            {
+                "name": named.name,
+                "description": named.description,
+                "href": "/sparql?query=" + quote(named.text),
+            }
             for named in list_queries()
         ]
         page = render(
@@ -423,7 +500,9 @@ def _with_charset(media_type: str) -> str:
 
 
 def _html(body: str, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=dict(headers or {}))
+    return Response(
+        body, status_code=status, media_type="text/html; charset=utf-8", headers=dict(headers or {})
+    )
 
 
 def _plain(message: str, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
@@ -431,8 +510,11 @@ def _plain(message: str, status: int, *, headers: Mapping[str, str] | None = Non
 
 
 def _not_acceptable(offered: tuple[str, ...]) -> Response:
-    return _plain(f"none of the requested media types is available; this gives: {', '.join(offered)}", 406,
-                  headers={"Vary": "Accept"})
+    return _plain(
+        f"none of the requested media types is available; this gives: {', '.join(offered)}",
+        406,
+        headers={"Vary": "Accept"},
+    )
 
 
 @functools.cache
@@ -455,9 +537,13 @@ class _SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.headers = [
-            (b"content-security-policy",
-             (f"default-src 'none'; style-src {stylesheet_csp_hash()}; img-src 'self' data:; "
-              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'").encode("ascii")),
+            (
+                b"content-security-policy",
+                (
+                    f"default-src 'none'; style-src {stylesheet_csp_hash()}; img-src 'self' data:; "
+                    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+                ).encode("ascii"),
+            ),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
             (b"x-frame-options", b"DENY"),
@@ -474,4 +560,3 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -37,6 +37,7 @@ from .protocol import (
     Outcome,
     ProtocolError,
     SelectOutcome,
+    parser_lock,
 )
 
 if TYPE_CHECKING:
@@ -127,8 +128,7 @@ def timed_out(seconds: float | None = None) -> ProtocolError:
     """The error for a query that ran past its deadline."""
     limit = f" of {seconds:g} s" if seconds is not None else ""
     return ProtocolError(
-        f"the query ran longer than the time limit{limit} and was stopped; "
-        "narrow it or add LIMIT",
+        f"the query ran longer than the time limit{limit} and was stopped; narrow it or add LIMIT",
         status=503,
         headers={"Retry-After": "1"},
     )
@@ -154,7 +154,9 @@ class OxigraphBackend(Backend):
     name = "oxigraph"
     allows_dataset_clause = True
 
-    def __init__(self, store: DescribableStore, oxigraph: Any, *, union_in_default_graph: bool = True) -> None:
+    def __init__(
+        self, store: DescribableStore, oxigraph: Any, *, union_in_default_graph: bool = True
+    ) -> None:
         super().__init__(store)
         self.oxigraph = oxigraph
         self.union_in_default_graph = union_in_default_graph
@@ -178,20 +180,35 @@ class OxigraphBackend(Backend):
     def execute(
         self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
     ) -> Outcome:
+        # pyoxigraph's result iterators are "unsendable": they must be dropped
+        # by the thread that made them. An exception raised while reading them
+        # holds them through its traceback, so it is replaced here, in this
+        # thread, by a fresh error that refers to nothing.
+        failure: ProtocolError
+        try:
+            return self._execute(query, prefixes=prefixes, deadline=deadline, max_rows=max_rows)
+        except ProtocolError as exc:
+            failure = ProtocolError(exc.message, status=exc.status, headers=exc.headers)
+        except SyntaxError as exc:
+            failure = ProtocolError(f"malformed query: {exc.msg}", status=400)
+        except (OSError, RuntimeError, ValueError) as exc:
+            failure = ProtocolError(f"the query failed: {exc}", status=400)
+        except Exception as exc:  # anything else: a failure of ours, reported without its traceback
+            failure = ProtocolError(f"the query failed: {type(exc).__name__}: {exc}", status=500)
+        raise failure
+
+    def _execute(
+        self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
+    ) -> Outcome:
         import pyoxigraph
 
-        try:
-            # Oxigraph evaluates what it must (aggregates, ORDER BY) inside
-            # this call, with the GIL released; it cannot be interrupted.
-            result = self.oxigraph.query(
-                query.text,
-                use_default_graph_as_union=not self.union_in_default_graph,
-                prefixes=dict(prefixes),
-            )
-        except SyntaxError as exc:
-            raise ProtocolError(f"malformed query: {exc.msg}", status=400) from None
-        except OSError as exc:
-            raise ProtocolError(f"the query failed: {exc}", status=400) from None
+        # Oxigraph evaluates what it must (aggregates, ORDER BY) inside this
+        # call, with the GIL released; it cannot be interrupted.
+        result = self.oxigraph.query(
+            query.text,
+            use_default_graph_as_union=not self.union_in_default_graph,
+            prefixes=dict(prefixes),
+        )
         _check_deadline(deadline)
         if isinstance(result, pyoxigraph.QueryBoolean):
             return AskOutcome(bool(result))
@@ -212,19 +229,14 @@ class OxigraphBackend(Backend):
         return GraphOutcome(graph)
 
 
-def _guarded(rows: Iterable[Any], deadline: float, max_rows: int) -> Iterable[Any]:
+def _guarded(rows: Iterable[Any], deadline: float, max_rows: int) -> Iterator[Any]:
     """``rows``, checking the deadline every 256 rows and failing past ``max_rows``."""
-    count = 0
-    try:
-        for row in rows:
-            count += 1
-            if count > max_rows:
-                raise too_many(max_rows)
-            if count % 256 == 0:
-                _check_deadline(deadline)
-            yield row
-    except (OSError, RuntimeError) as exc:  # evaluation errors surface while iterating
-        raise ProtocolError(f"the query failed: {exc}", status=400) from None
+    for count, row in enumerate(rows, start=1):
+        if count > max_rows:
+            raise too_many(max_rows)
+        if count % 256 == 0:
+            _check_deadline(deadline)
+        yield row
 
 
 def _to_ox(term: Node) -> Any:
@@ -312,9 +324,15 @@ class RdflibBackend(Backend):
         self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
     ) -> Outcome:
         if query.has_dataset_clause:
-            raise ProtocolError("FROM and FROM NAMED are not supported by this endpoint", status=403)
+            raise ProtocolError(
+                "FROM and FROM NAMED are not supported by this endpoint", status=403
+            )
+        from rdflib.plugins.sparql import prepareQuery
+
         try:
-            result = self.dataset.query(query.text, initNs=dict(prefixes))
+            with parser_lock(deadline):  # rdflib's parser is not thread-safe
+                prepared = prepareQuery(query.text, initNs=dict(prefixes))
+            result = self.dataset.query(prepared)
             _check_deadline(deadline)
             if result.type == "ASK":
                 return AskOutcome(bool(result.askAnswer))

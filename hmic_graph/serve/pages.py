@@ -243,7 +243,9 @@ def local_path(base: str, iri: str) -> str | None:
     return "/id/" + rest if iri_for_path(base, rest) is not None else None
 
 
-def sentence_context(text: str, start: int, end: int, *, window: int = 320) -> tuple[str, str, str, bool, bool]:
+def sentence_context(
+    text: str, start: int, end: int, *, window: int = 320
+) -> tuple[str, str, str, bool, bool]:
     """The span ``text[start:end]`` with the rest of its sentence(s) around it.
 
     Expands left to just after the previous sentence end (``.``, ``!`` or
@@ -303,7 +305,9 @@ class EntityPages:
         self.backend = backend
         self.base = base
         self.vocabulary = vocabulary
-        self._curies = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
+        self._curies = sorted(
+            ((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0])
+        )
 
     # -- small helpers
 
@@ -313,7 +317,7 @@ class EntityPages:
             return "hmicid:" + iri[len(self.base) :]
         for namespace, prefix in self._curies:
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def term_link(self, iri: URIRef) -> Link:
@@ -375,17 +379,31 @@ class EntityPages:
 
     def entity(self, iri: URIRef, description: Graph) -> EntityView:
         """The view of the page of ``iri``, from its ``description`` (see :meth:`description`)."""
-        types = sorted({o for o in description.objects(iri, RDF.type) if isinstance(o, URIRef)}, key=str)
+        types = sorted(
+            {o for o in description.objects(iri, RDF.type) if isinstance(o, URIRef)}, key=str
+        )
         facts: list[FactView] = []
         predicates = sorted(
-            {p for p in description.predicates(iri, None) if isinstance(p, URIRef) and p != RDF.type},
-            key=lambda p: (_FIRST_PREDICATES.index(p) if p in _FIRST_PREDICATES else len(_FIRST_PREDICATES),
-                           self.curie(str(p))),
+            {
+                p
+                for p in description.predicates(iri, None)
+                if isinstance(p, URIRef) and p != RDF.type
+            },
+            key=lambda p: (
+                _FIRST_PREDICATES.index(p) if p in _FIRST_PREDICATES else len(_FIRST_PREDICATES),
+                self.curie(str(p)),
+            ),
         )
         for predicate in predicates:
-            values = sorted(description.objects(iri, predicate), key=lambda o: (isinstance(o, Literal), str(o)))
+            values = sorted(
+                description.objects(iri, predicate), key=lambda o: (isinstance(o, Literal), str(o))
+            )
             facts.append(
-                FactView(self.term_link(predicate), self.curie(str(predicate)), [self._value(v) for v in values])
+                FactView(
+                    self.term_link(predicate),
+                    self.curie(str(predicate)),
+                    [self._value(v) for v in values],
+                )
             )
         evidence = [
             view
@@ -441,13 +459,29 @@ class EntityPages:
             release = self.link(source)
         else:
             release = Link("(unknown release)", "", None)
-        if text is not None and 0 <= start_at < end_at <= len(text) and text[start_at:end_at] == exact_text:
-            before, marked, after, clipped_before, clipped_after = sentence_context(text, start_at, end_at)
-            return EvidenceView(
-                self.link(selector), release, start_at, end_at, before, marked, after,
-                clipped_before, clipped_after, True,
+        if (
+            text is not None
+            and 0 <= start_at < end_at <= len(text)
+            and text[start_at:end_at] == exact_text
+        ):
+            before, marked, after, clipped_before, clipped_after = sentence_context(
+                text, start_at, end_at
             )
-        return EvidenceView(self.link(selector), release, start_at, end_at, "", exact_text, "", False, False, False)
+            return EvidenceView(
+                self.link(selector),
+                release,
+                start_at,
+                end_at,
+                before,
+                marked,
+                after,
+                clipped_before,
+                clipped_after,
+                True,
+            )
+        return EvidenceView(
+            self.link(selector), release, start_at, end_at, "", exact_text, "", False, False, False
+        )
 
     def _incoming(self, iri: URIRef) -> list[IncomingGroup]:
         by_predicate: dict[URIRef, list[URIRef]] = {}
@@ -457,11 +491,16 @@ class EntityPages:
         groups: list[IncomingGroup] = []
         for predicate in sorted(by_predicate, key=lambda p: (INVERSE_LABELS.get(p, "~"), str(p))):
             subjects = sorted(set(by_predicate[predicate]), key=str)
-            links = sorted((self.link(s) for s in subjects[:_MAX_PER_GROUP]), key=lambda k: k.text.casefold())
+            links = sorted(
+                (self.link(s) for s in subjects[:_MAX_PER_GROUP]), key=lambda k: k.text.casefold()
+            )
             label = INVERSE_LABELS.get(predicate) or f"{self.term_link(predicate).text} (of)"
             groups.append(
                 IncomingGroup(
-                    label, self.term_link(predicate), self.curie(str(predicate)), links,
+                    label,
+                    self.term_link(predicate),
+                    self.curie(str(predicate)),
+                    links,
                     max(0, len(subjects) - _MAX_PER_GROUP),
                 )
             )
@@ -473,10 +512,16 @@ class EntityPages:
         """The view of the index page: the lists of things and the releases."""
         sections: list[IndexSection] = []
         for anchor, heading, cls, excluded in INDEX_SECTIONS:
-            members = {s for s, _, _ in self.backend.triples((None, RDF.type, cls)) if isinstance(s, URIRef)}
+            members = {
+                s
+                for s, _, _ in self.backend.triples((None, RDF.type, cls))
+                if isinstance(s, URIRef)
+            }
             for other in excluded:
                 members -= {s for s, _, _ in self.backend.triples((None, RDF.type, other))}
-            links = sorted((self.link(s) for s in members), key=lambda k: (k.text.casefold(), k.iri))
+            links = sorted(
+                (self.link(s) for s in members), key=lambda k: (k.text.casefold(), k.iri)
+            )
             sections.append(IndexSection(anchor, heading, links))
         releases: list[ReleaseRow] = []
         for release, _, _ in self.backend.triples((None, RDF.type, HMIC.PressRelease)):
@@ -485,7 +530,9 @@ class EntityPages:
             number = self.backend.value(release, HMIC.releaseNumber)
             issued = self.backend.value(release, DCTERMS.issued)
             releases.append(
-                ReleaseRow(self.link(release), str(number) if number else "", str(issued) if issued else "")
+                ReleaseRow(
+                    self.link(release), str(number) if number else "", str(issued) if issued else ""
+                )
             )
         releases.sort(key=lambda r: (r.issued, r.number, r.link.text.casefold()), reverse=True)
         return IndexView(sections, releases)
@@ -510,4 +557,3 @@ def _outside_href(iri: str) -> str | None:
     if re.match(r"^https?://[^\s<>\"'`]+$", iri):
         return iri
     return None
-

@@ -23,11 +23,14 @@ from the engine's own serialisers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import re
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -52,6 +55,7 @@ __all__ = [
     "SelectOutcome",
     "inspect_query",
     "media_types_for",
+    "parser_lock",
     "write_outcome",
 ]
 
@@ -95,7 +99,9 @@ class ProtocolError(QueryError):
     :param headers: extra response headers, e.g. ``Retry-After``.
     """
 
-    def __init__(self, message: str, *, status: int, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.headers: dict[str, str] = dict(headers or {})
@@ -162,15 +168,19 @@ def media_types_for(form: QueryForm) -> tuple[str, ...]:
 # --- checking ------------------------------------------------------------------
 
 
-def inspect_query(text: str) -> InspectedQuery:
+def inspect_query(text: str, *, deadline: float | None = None) -> InspectedQuery:
     """Parse ``text`` and check that the endpoint may run it.
 
-    Parsing takes a few milliseconds with rdflib, so results are cached per
-    text (the same query sent again is not parsed again).
+    rdflib's parser (pyparsing) is not thread-safe: parsed concurrently, its
+    parse actions fail at random (``Param.postParse2() missing 1 required
+    positional argument``). Queries are therefore parsed one at a time, and
+    the result is cached per text, so a query sent again is not parsed again.
 
+    :param deadline: a :func:`time.monotonic` time after which to stop
+        waiting for the parser; ``None`` waits as long as it takes.
     :raises ProtocolError: status 400 for a malformed query (with the
         parser's message, line and column), 403 for a SPARQL Update or a
-        query with ``SERVICE``.
+        query with ``SERVICE``, 503 when the parser was busy past ``deadline``.
 
     >>> inspect_query("SELECT ?s WHERE { ?s ?p ?o }").form
     'SELECT'
@@ -179,7 +189,32 @@ def inspect_query(text: str) -> InspectedQuery:
     ...
     hmic_graph.serve.protocol.ProtocolError: federated queries (SERVICE) are not allowed on this endpoint
     """
-    return _inspect(text)
+    with parser_lock(deadline):
+        return _inspect(text)
+
+
+_PARSER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def parser_lock(deadline: float | None = None) -> Iterator[None]:
+    """Hold the lock that serialises every use of rdflib's SPARQL parser in the server.
+
+    :param deadline: a :func:`time.monotonic` time after which to stop
+        waiting; ``None`` waits as long as it takes.
+    :raises ProtocolError: 503, the parser was busy past ``deadline``.
+    """
+    timeout = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
+    if not _PARSER_LOCK.acquire(timeout=timeout):
+        raise ProtocolError(
+            "the query ran longer than the time limit while waiting for the parser; try again",
+            status=503,
+            headers={"Retry-After": "1"},
+        )
+    try:
+        yield
+    finally:
+        _PARSER_LOCK.release()
 
 
 @functools.lru_cache(maxsize=256)
@@ -208,10 +243,14 @@ def _inspect(text: str) -> InspectedQuery:
     body = tree[1]
     form = _FORMS.get(getattr(body, "name", ""))
     if form is None:  # pragma: no cover - parseQuery only yields the four forms
-        raise ProtocolError("malformed query: not a SELECT, ASK, CONSTRUCT or DESCRIBE query", status=400)
+        raise ProtocolError(
+            "malformed query: not a SELECT, ASK, CONSTRUCT or DESCRIBE query", status=400
+        )
     if any(name == "ServiceGraphPattern" for name in _node_names(tree)):
-        raise ProtocolError("federated queries (SERVICE) are not allowed on this endpoint", status=403)
-    has_dataset = bool(body.get("datasetClause"))
+        raise ProtocolError(
+            "federated queries (SERVICE) are not allowed on this endpoint", status=403
+        )
+    has_dataset = bool(dict.get(body, "datasetClause"))
     return InspectedQuery(text=expanded, form=form, has_dataset_clause=has_dataset)
 
 
@@ -227,7 +266,14 @@ def _is_update(text: str) -> bool:
 
 
 def _node_names(tree: Any) -> Iterator[str]:
-    """The names of every rdflib ``CompValue`` in a parse tree, depth first, without recursion."""
+    """The names of every rdflib ``CompValue`` in a parse tree, depth first, without recursion.
+
+    pyparsing registers ``ParseResults`` as a mapping, and ``CompValue.get``
+    answers a missing key with the key itself, so both are walked through the
+    plain ``list``/``dict`` methods rather than their own.
+    """
+    from pyparsing import ParseResults
+
     stack: list[Any] = [tree]
     seen: set[int] = set()
     while stack:
@@ -235,12 +281,15 @@ def _node_names(tree: Any) -> Iterator[str]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        name = getattr(node, "name", None)
-        if isinstance(name, str):
-            yield name
-        if isinstance(node, Mapping):
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        if isinstance(node, ParseResults):
+            stack.extend(list(node))
+            continue
+        if isinstance(node, dict):
+            name = getattr(node, "name", None)
+            if isinstance(name, str):
+                yield name
+            stack.extend(dict.values(node))
+        elif isinstance(node, list | tuple | set | frozenset):
             stack.extend(node)
 
 
