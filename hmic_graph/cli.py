@@ -153,7 +153,7 @@ def _load_releases(
     base = base or DEFAULT_BASE
     if releases:
         paths: list[str | Path] = list(releases)
-        return load_corpus(paths, published=published, base=base, progress=_progress())
+        return load_corpus(paths, published=published, base=base, progress=terminal_progress())
     graphs = {}
     for name, text in example_releases():
         graph = load_source(source_from_text(text, path=name), published=published, base=base)
@@ -161,7 +161,8 @@ def _load_releases(
     return graphs
 
 
-def _progress() -> Callable[[int, int, Path], None] | None:
+def terminal_progress() -> Callable[[int, int, Path], None] | None:
+    """A progress bar on standard error when it is a terminal, else None."""
     if not sys.stderr.isatty():
         return None
 

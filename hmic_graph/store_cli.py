@@ -184,16 +184,11 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> ReleaseStore:
 
 
 def _progress(done: int, total: int, path: Path) -> None:
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}"
-    )
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+    from .cli import terminal_progress
+
+    report = terminal_progress()
+    if report is not None:
+        report(done, total, path)
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
