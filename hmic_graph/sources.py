@@ -55,11 +55,18 @@ def source_from_text(text: str, *, path: str | None = None, url: str | None = No
         text = text[1:]
     if not text.strip():
         raise ReleaseReadError("the release is empty", path=path)
-    return Source(text=text, path=path, url=url, sha256=_checksum(text))
+    try:
+        sha256 = _checksum(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate: not text any file could hold
+        raise ReleaseReadError(
+            f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}), which is not Unicode text",
+            path=path,
+        ) from None
+    return Source(text=text, path=path, url=url, sha256=sha256)
 
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise ReleaseReadError("this is a binary file, not a text release", path=path)
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -99,7 +106,14 @@ def read_source(path: str | Path) -> Source:
                 f"{MAX_RELEASE_BYTES // 1024} KiB",
                 path=name,
             )
-        data = file.read_bytes()
+        # Read no more than the limit: a device or pipe has no size to check first.
+        with file.open("rb") as handle:
+            data = handle.read(MAX_RELEASE_BYTES + 1)
+        if len(data) > MAX_RELEASE_BYTES:
+            raise ReleaseReadError(
+                f"the file is larger than {MAX_RELEASE_BYTES // 1024} KiB, the most a press release is",
+                path=name,
+            )
     except OSError as exc:
         raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
     text, encoding = _decode(data, name)

@@ -7,7 +7,9 @@ import re
 from ..records import ContactPoint, OpeningHours, Span
 from .context import ReleaseContext
 
-PHONE = re.compile(r"(?<![\d+])(?:\+44\s*(?:\(0\)\s*)?|0)\d{2,4}(?:[\s-]?\d){6,8}(?!\d)")
+# Digits are grouped by plain spaces or hyphens only: a number broken by a line
+# break or a no-break space is not one the shapes (or a dialler) accept as written.
+PHONE = re.compile(r"(?<![\d+])(?:\+44 *(?:\(0\) *)?|0)\d{2,4}(?:[ -]?\d){6,8}(?!\d)")
 _TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
 _HOURS = re.compile(
     rf"(?P<opens>{_TIME}|\d{{1,2}}[:.]\d{{2}})\s*(?:–|—|-|to|until|and)\s*(?P<closes>{_TIME}|\d{{1,2}}[:.]\d{{2}})",

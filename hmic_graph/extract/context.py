@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from ..records import OrganisationKind, Span
@@ -25,7 +27,16 @@ class ReleaseContext:
     extra_organisations: dict[str, list[Span]] = field(default_factory=dict)
 
     def mentions_in(self, span: Span) -> list[Mention]:
-        return [m for m in self.mentions if span.start <= m.span.start and m.span.end <= span.end]
+        # ``mentions`` is in text order (Gazetteer.find), so search from the first
+        # that can fall inside: a scan of them all per sentence is quadratic.
+        first = bisect.bisect_left(self.mentions, span.start, key=lambda m: m.span.start)
+        found = []
+        for mention in itertools.islice(self.mentions, first, None):
+            if mention.span.start >= span.end:
+                break
+            if mention.span.end <= span.end:
+                found.append(mention)
+        return found
 
     def forces_in(self, span: Span) -> list[str]:
         """Keys of the police forces (and inspected bodies) named inside ``span``, in order."""

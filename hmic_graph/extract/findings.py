@@ -11,6 +11,7 @@ import re
 
 from ..records import Finding, FindingKind
 from .context import ReleaseContext
+from .segment import sentences
 
 _NEGATED = re.compile(r"\b(?:not|no longer|never|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
@@ -37,7 +38,7 @@ def extract_findings(ctx: ReleaseContext) -> list[Finding]:
         refers = bool(ctx.lexicon.back_references.search(block.text))
         if not para_subjects and not (refers and ctx.single_subject()):
             continue
-        for _b, sentence in [(b, s) for b, s in ctx.body_sentences() if b is block]:
+        for sentence in sentences(ctx.text, block.span):
             chunk = sentence.of(ctx.text)
             if chunk.rstrip().endswith(":"):
                 continue

@@ -10,9 +10,11 @@ person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..iris import slugify
 from ..records import Span
 from .lexicon import Lexicon
 from .segment import CLOSING_QUOTES, OPENING_QUOTES
@@ -121,6 +123,11 @@ class People:
         honorific, rest = self._split_honorific(text.strip())
         if rest in self.entries:
             return rest
+        # Spellings that differ only in accents or case ("Zoë"/"Zoe") would share
+        # one IRI (the builder mints it from the slug): they are one person.
+        same = next((name for name in self.entries if slugify(name) == slugify(rest)), None)
+        if same is not None:
+            return same
         tokens = rest.split()
         if not tokens:
             return None
@@ -275,6 +282,25 @@ _INDIRECT = re.compile(
     rf"(?<![\w])(?:{_VERBS})\s+(?P<phrase>(?:[A-Z][^.;:!?]*?))(?=[.;:!?]|\s+(?:that|who|when)\b|$)"
 )
 _INLINE_INTRO = re.compile(rf"(?P<phrase>[^.!?:]+?)\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
+_INLINE_INTRO_TAIL = re.compile(rf"\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
+_PHRASE_STOP = re.compile(r"[.!?:]")
+
+
+def find_inline_intro(text: str) -> re.Match[str] | None:
+    """``_INLINE_INTRO.search(text)``, in time linear in ``text``.
+
+    The plain search tries every start and scans each to the next stop, so a
+    long text with no "said: “" in it takes quadratic time. Every "said: “"
+    ends a run between stops (``.!?:``), and a match can only start at the
+    beginning of such a run, so the pattern is tried there only.
+    """
+    stops = [m.start() for m in _PHRASE_STOP.finditer(text)]
+    for tail in _INLINE_INTRO_TAIL.finditer(text):
+        index = bisect.bisect_left(stops, tail.start())
+        match = _INLINE_INTRO.match(text, stops[index - 1] + 1 if index else 0)
+        if match is not None:
+            return match
+    return None
 
 
 _QUOTED_RUN = re.compile(r"(?:“(?P<curly>[^“”]{20,}?)”|(?<![\w])\"(?P<straight>[^\"]{20,}?)\")")
@@ -282,6 +308,10 @@ _ATTRIBUTION_AFTER = re.compile(
     rf"^\s*,?\s*(?:{_VERBS}\s+(?P<after>[A-Z][^.;:!?“”\"]*?)(?=,\s+(?:adding|who|and\s+(?:that|he|she))\b|[.;:!?]|$)"
     rf"|(?P<before>[A-Z][^.;:!?“”\"]*?)\s+{_VERBS}\b)"
 )
+
+
+_LEADING_MARKS = re.compile(r'^[\s"“”]+')
+_TRAILING_MARKS = re.compile(r'[\s"“”]+$')
 
 
 def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
@@ -302,8 +332,12 @@ def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
             continue
         phrase_group = "after" if after.group("after") else "before"
         phrase = after.group(phrase_group)
-        body = inner.rstrip().rstrip(",")
-        start = span.start + match.start(group)
+        # No white space or stray mark at either end ("“ The force ... year “").
+        lead = len(inner) - len(_LEADING_MARKS.sub("", inner))
+        body = _TRAILING_MARKS.sub("", _TRAILING_MARKS.sub("", inner).rstrip(","))[lead:]
+        if not body:
+            continue
+        start = span.start + match.start(group) + lead
         found.append(
             (
                 Span(start, start + len(body)),
@@ -314,11 +348,14 @@ def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
     return found
 
 
-def quote_body(text: str, span: Span) -> tuple[Span, str]:
+
+
+def quote_body(text: str, span: Span) -> tuple[Span | None, str]:
     """The span of a quoted paragraph without its quotation marks, and what follows them.
 
-    Returns the inner span and the text after the closing mark (an
-    attribution such as ", said NAME." when present).
+    Returns the inner span (``None`` when nothing but marks is quoted) and
+    the text after the closing mark (an attribution such as ", said NAME."
+    when present).
     """
     para = text[span.start : span.end]
     start = 0
@@ -340,9 +377,12 @@ def quote_body(text: str, span: Span) -> tuple[Span, str]:
     else:
         end = close
         rest = para[close + 1 :]
-    inner = para[start:end].rstrip()
+    # A mark typed the wrong way round ("...end.“") is not part of the quotation.
+    inner = _TRAILING_MARKS.sub("", para[start:end])
     if inner.endswith(",") and rest.strip():
-        inner = inner[:-1]
+        inner = _TRAILING_MARKS.sub("", inner[:-1])
+    if not inner:
+        return None, rest
     inner_end = start + len(inner)
     return Span(span.start + start, span.start + inner_end), rest
 

@@ -7,7 +7,7 @@ import re
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from ..iris import release_id_for
+from ..iris import release_id_for, slugify
 from ..records import (
     Inspection,
     Organisation,
@@ -33,9 +33,9 @@ from .partners import extract_alliances, extract_partners
 from .people import (
     _AFTER_QUOTE,
     _INDIRECT,
-    _INLINE_INTRO,
     People,
     Speaker,
+    find_inline_intro,
     inline_quotes,
     intro_phrase,
     quote_body,
@@ -68,7 +68,7 @@ def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
     if headline is not None:
         first = sentences(ctx.text, headline.span)[0]
         clause = first.of(ctx.text).split(";")[0]
-        found = ctx.forces_in(Span(first.start, first.start + len(clause)))
+        found = ctx.forces_in(Span(first.start, first.start + len(clause))) if clause else []
         if found:
             return tuple(found)
         if ctx.lexicon.national_markers.search(headline.text):
@@ -156,7 +156,7 @@ def extract_release(
         # A release written as one long paragraph has everything in its "headline".
         long_headline = block.kind is BlockKind.HEADLINE and len(block.text) > 300
         if block.kind is BlockKind.BODY or long_headline:
-            inline = _INLINE_INTRO.search(block.text)
+            inline = find_inline_intro(block.text)
             phrase = intro_phrase(block.text)
             if inline is not None:
                 found = people.parse_attribution(
@@ -165,7 +165,7 @@ def extract_release(
                 speaker_posts.extend((s, None) for s in found)
                 quote_start = block.span.start + inline.end()
                 inner, rest = quote_body(text, Span(quote_start, block.span.end))
-                if inner.end > inner.start:
+                if inner is not None:
                     quotes.append(Quote(inner.of(text), tuple(s.name for s in found), inner))
                 current = found
                 pending = []
@@ -190,7 +190,8 @@ def extract_release(
                     speaker_posts.extend((s, None) for s in found)
         elif block.kind is BlockKind.QUOTE:
             inner, rest = quote_body(text, block.span)
-            speakers = _speakers_for_quote(people, rest, inner.end)
+            # ``rest`` runs to the end of the block, after the closing mark.
+            speakers = _speakers_for_quote(people, rest, block.span.end - len(rest))
             if speakers is None:
                 if pending:
                     speakers = pending
@@ -199,7 +200,7 @@ def extract_release(
                 else:
                     speakers = []
             speaker_posts.extend((s, None) for s in speakers)
-            if inner.end > inner.start:
+            if inner is not None:
                 quotes.append(Quote(inner.of(text), tuple(s.name for s in speakers), inner))
             current = speakers
             pending = []
@@ -218,12 +219,14 @@ def extract_release(
         if not speaker.post:
             continue
         organisation = _post_organisation(ctx, speaker.post, speaker.post_span)
-        key = (speaker.post, organisation)
+        # Keyed as the builder mints the post's IRI, so two spellings make one post.
+        key = (slugify(speaker.post), organisation)
         old = posts.get(key)
         holders = tuple(sorted({*(old.holders if old else ()), speaker.name}))
-        posts[key] = Post(
-            speaker.post, organisation, holders, old.span if old else speaker.post_span
-        )
+        # The label and its evidence come from one occurrence, the first with a span.
+        keep = old is not None and (old.span is not None or speaker.post_span is None)
+        label, span = (old.label, old.span) if old and keep else (speaker.post, speaker.post_span)
+        posts[key] = Post(label, organisation, holders, span)
     for _block, sentence in ctx.body_sentences():
         chunk = sentence.of(text)
         for pattern in lex.untitled_posts:
@@ -232,7 +235,7 @@ def extract_release(
                 start = sentence.start + match.start(1)
                 organisation = ctx.single_subject()
                 posts.setdefault(
-                    (label, organisation),
+                    (slugify(label), organisation),
                     Post(label, organisation, (), Span(start, start + len(label))),
                 )
 
@@ -300,7 +303,7 @@ def extract_release(
             release_number=layout.release_number, path=source.path, sha256=source.sha256
         ),
         source=source,
-        headline=headline.text if headline else "",
+        headline=headline.text if headline else _first_line(text),
         release_number=layout.release_number,
         published=ctx.published,
         about=ctx.subjects,
@@ -319,6 +322,11 @@ def extract_release(
         inspections=inspections,
         changes=changes,
     )
+
+
+def _first_line(text: str) -> str:
+    """The headline of a text with no headline paragraph (only notes, say): its first line."""
+    return next(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..iris import slugify
 from ..records import Report, Span
 from .context import ReleaseContext
 from .dates import DATE_EXPRESSION, iso_from_match
@@ -125,7 +126,14 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
                 publisher=ctx.publisher,
                 kind="report",
             )
-    reports = list(found.values())
+    # Titles that differ only in case or accents ("Calm streets" and "Calm Streets")
+    # would share one IRI: the first spelling names the report.
+    reports: list[Report] = []
+    slugs: set[str] = set()
+    for report in found.values():
+        if slugify(report.name) not in slugs:
+            slugs.add(slugify(report.name))
+            reports.append(report)
     reports.extend(_untitled(ctx, set(found)))
     return reports
 
@@ -153,9 +161,9 @@ def _untitled(ctx: ReleaseContext, titles: set[str]) -> list[Report]:
             name_start = sentence.start + match.start(1)
             name = ctx.text[name_start : body.span.end]
             canonical = match.group(1) + ctx.gazetteer.body(body.key).name
-            if canonical in seen or canonical in titles:
+            if slugify(canonical) in seen or canonical in titles:
                 continue
-            seen.add(canonical)
+            seen.add(slugify(canonical))
             reports.append(
                 Report(
                     name=canonical[:1].upper() + canonical[1:] if False else canonical,

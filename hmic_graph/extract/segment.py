@@ -171,7 +171,10 @@ def segment(text: str) -> Layout:
             if number and not re.match(r"^\s*\d{1,2}\.\s", para):
                 layout.release_number = re.sub(r"\s+", "", number.group(1))
                 start += number.end()
-            layout.blocks.append(Block(Span(start, end), text[start:end], BlockKind.HEADLINE))
+            if start < end:
+                layout.blocks.append(Block(Span(start, end), text[start:end], BlockKind.HEADLINE))
+            else:  # the line held only the release number: the next paragraph is the headline
+                headline_seen = False
         elif _open_quote(para):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.QUOTE, bullet))
         else:
@@ -184,14 +187,19 @@ def sentences(text: str, span: Span) -> list[Span]:
     chunk = text[span.start : span.end]
     result: list[Span] = []
     begin = 0
+    # Quotation marks in chunk[:counted], counted as the matches advance: counting
+    # from the start at every sentence end is quadratic in the paragraph's length.
+    counted = opened = closed = straight = 0
     for match in _SENTENCE_END.finditer(chunk):
         before = chunk[begin : match.start() + 1]
         if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
             continue
-        upto = chunk[: match.start() + 1]
-        if upto.count("“") > upto.count("”") or (
-            "“" not in upto and upto.count('"') % 2 == 1 and chunk[match.start()] != '"'
-        ):
+        new = chunk[counted : match.start() + 1]
+        opened, closed, straight = (
+            opened + new.count("“"), closed + new.count("”"), straight + new.count('"')
+        )
+        counted = match.start() + 1
+        if opened > closed or (opened == 0 and straight % 2 == 1 and chunk[match.start()] != '"'):
             continue
         end = match.start()
         while end < len(chunk) and chunk[end] in '.!?"”’)':
