@@ -7,7 +7,7 @@ so the same release always gives the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -24,6 +24,7 @@ __all__ = [
     "load_parts",
     "load_release",
     "load_source",
+    "merge_graphs",
     "release_files",
 ]
 
@@ -358,9 +359,45 @@ def load_source(
     graphs = load_parts(source, published=published, base=base, release_id=release_id)
     if len(graphs) == 1:
         return next(iter(graphs.values()))
+    return merge_graphs(graphs.values(), base=base)
+
+
+#: Where a second spelling of a single-valued name goes when graphs are merged.
+_ALTERNATIVES = {
+    SCHEMA.name: SCHEMA.alternateName,
+    RDFS.label: SKOS.altLabel,
+    DCTERMS.title: DCTERMS.alternative,
+}
+
+
+def merge_graphs(graphs: Iterable[Graph], *, base: str = DEFAULT_BASE) -> Graph:
+    """The union of release graphs, with one name per shared node.
+
+    Two releases may spell one entity differently ("Zoë Billingham" and "Zoe
+    Billingham" share ``person/zoe-billingham``). The union keeps the first
+    spelling in code-point order as ``schema:name`` (``rdfs:label``,
+    ``dcterms:title``) and records the others as ``schema:alternateName``
+    (``skos:altLabel``, ``dcterms:alternative``), so the merge still has one
+    name per node and the result does not depend on the order of the graphs.
+
+    >>> from rdflib import Literal, URIRef
+    >>> a, b = Graph(), Graph()
+    >>> zoe = URIRef("https://w3id.org/hmic-graph/id/person/zoe-billingham")
+    >>> _ = a.add((zoe, SCHEMA.name, Literal("Zoë Billingham")))
+    >>> _ = b.add((zoe, SCHEMA.name, Literal("Zoe Billingham")))
+    >>> merged = merge_graphs([a, b])
+    >>> str(merged.value(zoe, SCHEMA.name)), str(merged.value(zoe, SCHEMA.alternateName))
+    ('Zoe Billingham', 'Zoë Billingham')
+    """
     merged = bind_prefixes(Graph(bind_namespaces="none"), base=base)
-    for graph in graphs.values():
+    for graph in graphs:
         merged += graph
+    for predicate, alternative in _ALTERNATIVES.items():
+        for subject in sorted(set(merged.subjects(predicate, None)), key=str):
+            values = sorted(merged.objects(subject, predicate), key=str)
+            for extra in values[1:]:
+                merged.remove((subject, predicate, extra))
+                merged.add((subject, alternative, extra))
     return merged
 
 

@@ -180,16 +180,9 @@ def terminal_progress() -> Callable[[int, int, Path], None] | None:
 
 
 def _merge(graphs: dict[str, Graph]) -> Graph:
-    from rdflib import Graph
+    from .build import merge_graphs
 
-    from .namespaces import bind_prefixes
-
-    merged = bind_prefixes(Graph(bind_namespaces="none"))
-    for graph in graphs.values():
-        for prefix, namespace in graph.namespaces():
-            merged.bind(prefix, namespace, override=True, replace=True)
-        merged += graph
-    return merged
+    return merge_graphs(graphs.values())
 
 
 def _read_graph(path: str) -> Graph:
@@ -239,6 +232,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 )
                 sys.stderr.write(report.to_text() + "\n")
                 return EXIT_INVALID
+    if not args.no_validate and len(graphs) > 1:
+        # Releases that conform alone can still clash when merged (one person
+        # spelt two ways under one IRI), so the merged graph is checked too.
+        report = validate(_merge(graphs))
+        if not report.conforms:
+            sys.stderr.write("the releases conform one by one but not merged; nothing written\n")
+            sys.stderr.write(report.to_text() + "\n")
+            return EXIT_INVALID
     output: Graph = (
         to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
     )

@@ -422,11 +422,6 @@ def test_cli_one_bad_file_among_good_writes_nothing(tmp_path: Path) -> None:
     assert outputs(out.parent) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build validates each release alone; the merged output can have two names on one "
-    "shared IRI (person/zoe-billingham) and is written with exit 0",
-)
 def test_cli_merged_output_of_two_releases_conforms(tmp_path: Path) -> None:
     first = _file("a.txt", "Kent Police praised\n\nZoë Billingham said: “Good.”\n")(tmp_path)
     second = _file("b.txt", "Kent Police again\n\nZoe Billingham said: “Bad.”\n")(tmp_path)

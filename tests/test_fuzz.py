@@ -435,10 +435,6 @@ CROSS_RELEASE = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shared IRIs across releases get one name per spelling: two schema:name/rdfs:label",
-)
 @pytest.mark.parametrize("text", CROSS_RELEASE.values(), ids=CROSS_RELEASE.keys())
 def test_two_releases_spelling_one_node_two_ways(text: str) -> None:
     check_release(text)
