@@ -292,6 +292,10 @@ class _Builder:
                 self.add(iri, HMIC.inspectionKind, self._concept(inspection.kind))
             for judgement in inspection.judgements:
                 self.add(iri, HMIC.judgement, self._concept(judgement))
+            if inspection.started:
+                self.add(iri, SCHEMA.startDate, _date_literal(inspection.started))
+            if inspection.ended:
+                self.add(iri, SCHEMA.endDate, _date_literal(inspection.ended))
             for report in inspection.reports:
                 self.add(iri, PROV.generated, self.report_iris[report])
             self.add(iri, PROV.wasDerivedFrom, self.release_iri)

@@ -185,6 +185,8 @@ class Inspection:
     reports: tuple[str, ...] = ()
     kind: str | None = None  # IRI of an inspection-kind concept
     judgements: tuple[str, ...] = ()  # IRIs of judgement concepts
+    started: str | None = None  # when the inspection's fieldwork began, ISO, as precise as written
+    ended: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

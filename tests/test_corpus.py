@@ -61,3 +61,24 @@ def test_shared_entities_have_one_iri_across_releases(tmp_path: Path) -> None:
     assert len(releases) == 2
     publishers = set(merged.objects(None, DCTERMS.publisher))
     assert [str(p) for p in publishers] == ["https://w3id.org/hmic-graph/id/inspectorate/hmic"]
+
+
+def test_inspection_period_kind_and_judgement() -> None:
+    text = (
+        "Kent Police requires improvement at keeping people safe\n\n"
+        "HMIC found that Kent Police requires improvement. Inspectors visited the force in "
+        "March 2016 to look at how it protects vulnerable people.\n"
+    )
+    rows = list(
+        query(
+            load_release(text),
+            "SELECT ?start ?end ?judgement WHERE { ?i a hmic:Inspection ; schema:startDate ?start ;"
+            " schema:endDate ?end ; hmic:judgement/skos:prefLabel ?judgement }",
+        )
+    )
+    assert rows == [{"start": "2016-03", "end": "2016-03", "judgement": "requires improvement"}]
+
+
+def test_an_earlier_review_is_not_the_inspection_period(seed_text: str) -> None:
+    rows = list(query(load_release(seed_text), "SELECT ?s WHERE { ?i schema:startDate ?s }"))
+    assert rows == []

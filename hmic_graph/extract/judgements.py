@@ -11,6 +11,7 @@ import re
 
 from .concepts import INSPECTION_KINDS, JUDGEMENTS, concept_lexicon
 from .context import ReleaseContext
+from .dates import parse_date
 from .segment import BlockKind, sentences
 
 _GRADE_CONTEXT = re.compile(
@@ -83,3 +84,41 @@ def extract_inspection_kind(ctx: ReleaseContext, report_titles: list[str]) -> st
             if label != "other":  # the catch-all concept is never named in a text
                 return concept
     return None
+
+
+_INSPECTION_WORDS = re.compile(
+    r"\b(?:inspect\w*|review\w*|fieldwork|visited|carried\s+out|examined|looked\s+at)\b",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    r"\b(?:between|from)\s+(?P<a>[^.;]{3,30}?)\s+(?:and|to|until)\s+(?P<b>[^.;,]{3,30})"
+)
+# Only "took place / was carried out in DATE": a bare "In 2010, HMIC carried out
+# a review" in a follow-up release is about the earlier review, not this one.
+_IN = re.compile(
+    r"\b(?:took\s+place|(?:was|were)\s+carried\s+out|inspected\s+the\s+force|visits?\b|visited\b)"
+    r"[^.;]{0,80}?\s+(?:in|during)\s+(?P<a>(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter|[A-Z][a-z]+)\s+(?:19|20)\d{2})\b"
+)
+
+
+def extract_period(ctx: ReleaseContext) -> tuple[str | None, str | None]:
+    """When the inspection was carried out, if the text says: "carried out
+    between September 2013 and January 2014", "the inspection took place in July 2013"."""
+    for block in ctx.layout.blocks:
+        if block.kind not in (BlockKind.BODY, BlockKind.NOTE):
+            continue
+        for sentence in sentences(ctx.text, block.span):
+            chunk = sentence.of(ctx.text)
+            if not _INSPECTION_WORDS.search(chunk) or "published" in chunk.lower():
+                continue
+            between = _BETWEEN.search(chunk)
+            if between:
+                start, end = parse_date(between.group("a")), parse_date(between.group("b"))
+                if start and end and start <= end:
+                    return start, end
+            single = _IN.search(chunk)
+            if single:
+                value = parse_date(single.group("a"))
+                if value:
+                    return value, value
+    return None, None

@@ -26,7 +26,7 @@ from .context import ReleaseContext
 from .dates import full_date
 from .findings import extract_findings
 from .gazetteer import gazetteer
-from .judgements import extract_inspection_kind, extract_judgements
+from .judgements import extract_inspection_kind, extract_judgements, extract_period
 from .lexicon import lexicon
 from .organisations import find_named_organisations
 from .partners import extract_alliances, extract_partners
@@ -281,6 +281,7 @@ def extract_release(
         for e in sorted(people.entries.values(), key=lambda e: e.name)
     )
     judgements = extract_judgements(ctx)
+    period = extract_period(ctx)
     kind = extract_inspection_kind(ctx, [r.title for r in reports if r.title])
     topic = None
     if kind is not None:
@@ -293,6 +294,8 @@ def extract_release(
             reports=tuple(r.name for r in reports if subject in r.concerns),
             kind=kind,
             judgements=tuple(judgements.get(subject, ())),
+            started=period[0],
+            ended=period[1],
         )
         for subject in ctx.subjects
     )
