@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Identifier, Node
 
 from . import resources
@@ -329,14 +329,16 @@ def _resolve(query: str | Path) -> tuple[Any, str]:
     return _prepared_text(query), "text"
 
 
-def _bindings(
-    bindings: Mapping[str, BindingValue] | None, prepared: Any, label: str
-) -> dict[str, Identifier]:
-    if not bindings:
-        return {}
-    used = {str(v) for v in getattr(prepared.algebra, "_vars", ())}
-    # Keys are rdflib Variables (a str subclass), as initBindings expects.
-    init: dict[str, Identifier] = {}
+def checked_bindings(
+    bindings: Mapping[str, BindingValue], used: set[str], label: str
+) -> list[tuple[str, Identifier]]:
+    """``(variable name, term)`` pairs for ``bindings``, each checked against the
+    variables the query ``used`` (every engine binds through this).
+
+    :raises QueryError: a key is not a variable name, the query has no such
+        variable, or a value cannot be a term.
+    """
+    pairs = []
     for key, value in bindings.items():
         match = _VARIABLE_NAME.match(key)
         if not match:
@@ -345,11 +347,23 @@ def _bindings(
         if used and name not in used:
             listed = ", ".join(f"?{v}" for v in sorted(used))
             raise QueryError(f"query {label} has no variable ?{name}; it uses {listed}")
-        init[Variable(name)] = _term(value)
-    return init
+        pairs.append((name, _term(value)))
+    return pairs
+
+
+def _bindings(
+    bindings: Mapping[str, BindingValue] | None, prepared: Any, label: str
+) -> dict[str, Identifier]:
+    if not bindings:
+        return {}
+    used = {str(v) for v in getattr(prepared.algebra, "_vars", ())}
+    # Keys are rdflib Variables (a str subclass), as initBindings expects.
+    return {Variable(name): term for name, term in checked_bindings(bindings, used, label)}
 
 
 def _term(value: BindingValue) -> Identifier:
+    if isinstance(value, BNode):
+        raise QueryError("cannot bind a blank node; use an IRI")
     if isinstance(value, Identifier):
         return value
     if isinstance(value, str | int | float | bool):

@@ -88,7 +88,6 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 # Same test as hmic_graph.sparql.iri, plus control characters.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
-_VARIABLE_NAME = re.compile(r"^[?$]?([A-Za-z0-9_]+)$")
 _LOOKS_LIKE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _UPDATE_START = re.compile(
     r"^(?:\s|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*"
@@ -922,17 +921,13 @@ class OxigraphStore(ReleaseStore):
     ) -> dict[Any, Any]:
         if not bindings:
             return {}
+        from .sparql import checked_bindings
+
         used = set(re.findall(r"[?$]([A-Za-z0-9_]+)", text))
         out: dict[Any, Any] = {}
-        for key, value in bindings.items():
-            match = _VARIABLE_NAME.match(key)
-            if not match:
-                raise QueryError(f"not a SPARQL variable name: {key!r}")
-            name = match.group(1)
-            if used and name not in used:
-                listed = ", ".join(f"?{v}" for v in sorted(used))
-                raise QueryError(f"query {label} has no variable ?{name}; it uses {listed}")
-            term = _binding_term(value)
+        for name, term in checked_bindings(bindings, used, label):
+            if not isinstance(term, URIRef | Literal):
+                raise QueryError(f"cannot bind ?{name} to {term!r}; use an IRI or a literal")
             try:
                 out[self._ox.Variable(name)] = self._to_ox(term)
             except ValueError as exc:
@@ -1183,14 +1178,3 @@ def _syntax_error(exc: SyntaxError, text: str, label: str, path: str | None) -> 
     return QueryError(
         f"query {label} is not valid SPARQL: {reason}", path=path, line=line, column=column
     )
-
-
-def _binding_term(value: BindingValue) -> URIRef | Literal:
-    if isinstance(value, URIRef | Literal):
-        return value
-    if isinstance(value, BNode):
-        raise QueryError("cannot bind a blank node; use an IRI")
-    if isinstance(value, str | int | float | bool):
-        # As hmic_graph.sparql: a str is a plain literal, even if it looks like an IRI.
-        return Literal(value)
-    raise QueryError(f"cannot bind a value of type {type(value).__name__}; use an rdflib term")
