@@ -1065,6 +1065,16 @@ def _to_ox(ox_module: Any, term: URIRef | Literal) -> Any:
     raise HmicGraphError(f"cannot store the term {term!r}: only IRIs and literals")
 
 
+def from_oxigraph(term: Any) -> URIRef | Literal:
+    """The rdflib term of a pyoxigraph term (the one conversion every module uses).
+
+    :raises HmicGraphError: the term is of a kind rdflib has no term for.
+    """
+    import pyoxigraph
+
+    return _from_ox(pyoxigraph, term)
+
+
 def _from_ox(ox_module: Any, term: Any) -> URIRef | Literal:
     if isinstance(term, ox_module.NamedNode):
         return URIRef(term.value)

@@ -225,7 +225,9 @@ class OxigraphBackend(Backend):
             return SelectOutcome(variables, rows)
         graph = Graph()
         for triple in _guarded(result, deadline, max_rows):
-            graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+            graph.add(
+                (_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object))
+            )
         return GraphOutcome(graph)
 
 
@@ -256,20 +258,9 @@ def _to_ox(term: Node) -> Any:
 
 
 def _from_ox(term: Any) -> Node:
-    import pyoxigraph
+    from ..store import from_oxigraph
 
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    return Literal(str(term))
+    return from_oxigraph(term)
 
 
 def _ox_json(term: Any) -> JsonTerm:
