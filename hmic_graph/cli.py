@@ -22,6 +22,8 @@ from .errors import HmicGraphError
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .validator_process import ValidatorProcess
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -214,8 +216,15 @@ def _read_graph(path: str) -> Graph:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from .validator_process import ValidatorProcess
+
+    # Started first, so pySHACL loads in the child while the releases are read.
+    with ValidatorProcess(background=not args.no_validate) as validator:
+        return _build(args, validator)
+
+
+def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     from .export import RdfFormat, serialize, to_dataset, write
-    from .validation import validate
 
     graphs = _load_releases(args.releases, published=args.published, base=args.base)
     fmt = (
@@ -225,7 +234,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     if not args.no_validate:
         for name, graph in graphs.items():
-            report = validate(graph)
+            report = validator.validate(graph)
             if not report.conforms:
                 sys.stderr.write(
                     f"{name}: the graph does not conform to the shapes; nothing written\n"
@@ -235,7 +244,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.no_validate and len(graphs) > 1:
         # Releases that conform alone can still clash when merged (one person
         # spelt two ways under one IRI), so the merged graph is checked too.
-        report = validate(_merge(graphs))
+        report = validator.validate(_merge(graphs))
         if not report.conforms:
             sys.stderr.write("the releases conform one by one but not merged; nothing written\n")
             sys.stderr.write(report.to_text() + "\n")
