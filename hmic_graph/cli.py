@@ -224,7 +224,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
-    from .export import RdfFormat, serialize, to_dataset, write
+    from .errors import ExportError
+    from .export import RdfFormat, serialize, to_dataset, write_text
 
     graphs = _load_releases(args.releases, published=args.published, base=args.base)
     fmt = (
@@ -232,9 +233,23 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
         if args.format
         else (RdfFormat.from_path(Path(args.output)) if args.output else RdfFormat.TURTLE)
     )
+
+    def output_text() -> str:
+        output: Graph = (
+            to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
+        )
+        try:
+            return serialize(output, format=fmt)
+        except ExportError as exc:
+            raise ExportError(exc.message, path=args.output) from exc
+
+    text: str | None = None
     if not args.no_validate:
         for name, graph in graphs.items():
-            report = validator.validate(graph)
+            validator.submit(graph)
+            if len(graphs) == 1:
+                text = output_text()  # while the child validates
+            report = validator.result()
             if not report.conforms:
                 sys.stderr.write(
                     f"{name}: the graph does not conform to the shapes; nothing written\n"
@@ -244,18 +259,19 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     if not args.no_validate and len(graphs) > 1:
         # Releases that conform alone can still clash when merged (one person
         # spelt two ways under one IRI), so the merged graph is checked too.
-        report = validator.validate(_merge(graphs))
+        validator.submit(_merge(graphs))
+        text = output_text()
+        report = validator.result()
         if not report.conforms:
             sys.stderr.write("the releases conform one by one but not merged; nothing written\n")
             sys.stderr.write(report.to_text() + "\n")
             return EXIT_INVALID
-    output: Graph = (
-        to_dataset(graphs) if fmt in (RdfFormat.TRIG, RdfFormat.NQUADS) else _merge(graphs)
-    )
+    if text is None:
+        text = output_text()
     if args.output:
-        write(output, args.output, format=fmt)
+        write_text(text, args.output)
     else:
-        sys.stdout.write(serialize(output, format=fmt))
+        sys.stdout.write(text)
     return EXIT_OK
 
 

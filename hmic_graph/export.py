@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import secrets
 import stat
 from collections.abc import Callable, Mapping
 from enum import Enum
@@ -50,6 +49,7 @@ __all__ = [
     "to_dataset",
     "unregister_exporter",
     "write",
+    "write_text",
 ]
 
 Exporter = Callable[[Graph], str]
@@ -304,8 +304,19 @@ def write(
         text = serialize(graph, format=fmt)
     except ExportError as exc:
         raise ExportError(exc.message, path=target) from exc
+    return write_text(text, target)
+
+
+def write_text(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically, as :func:`write` does, and return the path.
+
+    For text already serialized, e.g. while a graph was being validated.
+
+    :raises ExportError: the file cannot be written (the error names the path).
+    """
+    target = Path(path)
     data = text.encode("utf-8")
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
         # os.open applies the umask, which tempfile's 0o600 files would not.

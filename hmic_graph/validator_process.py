@@ -57,6 +57,8 @@ class ValidatorProcess:
         self._pid: int | None = None
         self._to_child: int | None = None
         self._from_child: int | None = None
+        self._pending: Graph | None = None
+        self._sent = False
         if background and _can_fork():
             self._start()
 
@@ -70,14 +72,42 @@ class ValidatorProcess:
 
         :raises HmicGraphError: as :func:`hmic_graph.validation.validate`.
         """
-        from .errors import HmicGraphError
+        self.submit(graph)
+        return self.result()
+
+    def submit(self, graph: Graph) -> None:
+        """Start validating ``graph``; :meth:`result` returns its report.
+
+        One graph at a time: call :meth:`result` before the next ``submit``.
+        Work done between the two overlaps the validation.
+
+        :raises RuntimeError: a graph was submitted and its result not yet taken.
+        """
+        if self._pending is not None or self._sent:
+            raise RuntimeError("result() of the previous graph was not taken")
+        self._pending = graph
+        if self._pid is not None and self._to_child is not None:
+            try:
+                _send(self._to_child, list(graph))
+                self._sent = True
+            except OSError:
+                self.close()  # the child is gone; result() validates here
+
+    def result(self) -> ValidationReport:
+        """The report of the graph last submitted.
+
+        :raises HmicGraphError: as :func:`hmic_graph.validation.validate`.
+        :raises RuntimeError: nothing was submitted.
+        """
         from .validation import validate
 
-        if self._pid is not None:
+        graph, self._pending = self._pending, None
+        if graph is None:
+            raise RuntimeError("no graph was submitted")
+        if self._sent:
+            self._sent = False
             try:
-                return self._ask_child(graph)
-            except HmicGraphError:
-                raise
+                return self._child_report()
             except (OSError, EOFError, pickle.PickleError, struct.error):
                 # The child is gone (killed, out of memory): validate here instead.
                 self.close()
@@ -90,6 +120,7 @@ class ValidatorProcess:
                 with contextlib.suppress(OSError):
                     os.close(descriptor)
         self._to_child = self._from_child = None
+        self._sent = False
         if self._pid is not None:
             pid, self._pid = self._pid, None
             with contextlib.suppress(ChildProcessError):
@@ -129,14 +160,13 @@ class ValidatorProcess:
         self._to_child = parent_write
         self._from_child = parent_read
 
-    def _ask_child(self, graph: Graph) -> ValidationReport:
+    def _child_report(self) -> ValidationReport:
         from rdflib import Graph
 
         from .errors import HmicGraphError
         from .validation import ValidationReport
 
-        assert self._to_child is not None and self._from_child is not None
-        _send(self._to_child, list(graph))
+        assert self._from_child is not None
         kind, payload = _receive(self._from_child)
         if kind == "error":
             raise HmicGraphError(str(payload))
