@@ -15,17 +15,21 @@ Differences from one-by-one loading: a batch is written with Oxigraph's bulk
 loader, which is not transactional (a crash mid-batch can leave part of a
 batch; loading again repairs it, as loading is idempotent), and a release
 that is already in the store, or comes twice in the input, is first removed
-and then loaded, as two steps. A store that is not Oxigraph (the rdflib
-memory store) gets each graph through
+and then loaded, as two steps. With ``transactional=True`` neither holds:
+each batch is written in one transaction and a release already in the store
+is replaced in one transaction, so a crash leaves every graph whole, the old
+one or the new one (what ``hmic-graph load`` uses). A store that is not
+Oxigraph (the rdflib memory store) gets each graph through
 :meth:`~hmic_graph.store.ReleaseStore.add_graph`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +79,7 @@ class _Outcome:
     triples: int = 0
     results: tuple[ValidationResult, ...] | None = None
     error: str | None = None
+    located: bool = False  # the error message names the file
 
 
 def release_nquads(name: str, graph: Any) -> tuple[bytes, int]:
@@ -137,7 +142,7 @@ def _build_one(path: str, published: str | None, base: str, validate: bool) -> _
             )
         data, count = release_nquads(names[0], graph)
     except HmicGraphError as exc:
-        return _Outcome(path, error=str(exc))
+        return _Outcome(path, error=str(exc), located=exc.path is not None)
     return _Outcome(path, name=names[0], nquads=data, triples=count)
 
 
@@ -149,11 +154,35 @@ def _build_chunk(
 
 def _warm_up() -> None:
     """Parse the shapes and compile the extractor's patterns once per worker."""
+    _exit_with_parent()
     from .extract.gazetteer import gazetteer
     from .resources import shapes_graph
 
     shapes_graph()
     gazetteer()
+
+
+def _exit_with_parent() -> None:
+    """End this worker process when its parent ends, even if the parent was killed.
+
+    A killed parent never stops its pool, and idle workers would wait for
+    work forever. Ctrl-C is left to the parent, which stops the pool.
+    """
+    import signal
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sentinel = parent.sentinel  # readable once the parent has ended
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hmic-graph-parent-watch", daemon=True).start()
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -169,8 +198,12 @@ def _outcomes(
     validate: bool,
     workers: int,
     chunk_size: int,
-) -> Iterator[_Outcome]:
-    """Each release's outcome, in input order; at most ``4 * workers`` chunks in flight."""
+) -> Generator[_Outcome, None, None]:
+    """Each release's outcome, in input order; at most ``4 * workers`` chunks in flight.
+
+    Closing the generator early (the caller failed or was interrupted) stops
+    the workers rather than waiting for the chunks in flight.
+    """
     if workers <= 1:
         for path in paths:
             yield _build_one(path, published, base, validate)
@@ -182,12 +215,30 @@ def _outcomes(
         pending: deque[Future[list[_Outcome]]] = deque()
         chunks = _chunks(paths, chunk_size)
         window = 4 * workers
-        for chunk in chunks:
-            pending.append(pool.submit(_build_chunk, chunk, published, base, validate))
-            if len(pending) >= window:
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_build_chunk, chunk, published, base, validate))
+                if len(pending) >= window:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        except BaseException:
+            _stop(pool)
+            raise
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose results are no longer wanted, without waiting for its chunks."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if callable(terminate):
+        terminate()
+        return
+    # The workers only build graphs (the parent writes the store): ending
+    # them mid-chunk loses nothing but the unwanted results.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def load_releases(
@@ -201,22 +252,32 @@ def load_releases(
     chunk_size: int = CHUNK_SIZE,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int, Path], None] | None = None,
+    skipped: Callable[[Path, ValidationReport | str], None] | None = None,
+    transactional: bool = False,
 ) -> CorpusLoad:
     """Extract, build, validate and load every release file into ``store``.
 
     The store ends up as after ``store.load_release(path)`` for each path in
     order (a release that does not conform, or cannot be read, is skipped
-    and reported instead of raised).
+    and reported instead of raised). Options other than ``store`` and
+    ``releases`` are keyword-only.
 
     :param releases: release files or folders (expanded as
         :func:`hmic_graph.build.release_files` does).
     :param workers: worker processes; default: the number of CPUs. ``1``
         builds in this process.
     :param chunk_size: releases per worker task.
-    :param batch_size: releases per bulk load.
+    :param batch_size: releases per bulk load (per transaction with ``transactional``).
     :param progress: called as ``progress(done, total, path)`` after each release.
+    :param skipped: called as ``skipped(path, reason)`` when a release is
+        skipped, before ``progress``: ``reason`` is the
+        :class:`~hmic_graph.validation.ValidationReport` of a release that
+        does not conform, or the message (naming the file) of one that could
+        not be read or built.
+    :param transactional: write each batch, and each replacement of a release
+        already in the store, in one transaction (see the module notes).
     :raises ReleaseReadError: a path does not exist, or a folder holds no releases.
-    :raises HmicGraphError: the store is closed or read-only.
+    :raises HmicGraphError: the store is closed or read-only, or cannot be written.
     """
     from .build import release_files
     from .validation import ValidationReport
@@ -225,7 +286,7 @@ def load_releases(
     files = [str(p) for p in release_files(list(releases))]
     count = workers if workers is not None else (os.cpu_count() or 1)
     count = max(1, min(count, len(files) // max(chunk_size, 1) + 1))
-    writer = _Writer(store, batch_size)
+    writer = _Writer(store, batch_size, transactional=transactional)
     result = CorpusLoad()
     outcomes = _outcomes(
         files,
@@ -235,27 +296,41 @@ def load_releases(
         workers=count,
         chunk_size=max(chunk_size, 1),
     )
-    for done, outcome in enumerate(outcomes, start=1):
-        if outcome.error is not None:
-            result.errors[outcome.path] = outcome.error
-        elif outcome.results is not None:
-            result.invalid[outcome.path] = ValidationReport(False, outcome.results)
-        elif outcome.name is not None:
-            writer.add(outcome.name, outcome.nquads)
-            result.loaded.append(outcome.name)
-        if progress is not None:
-            progress(done, len(files), Path(outcome.path))
+    with contextlib.closing(outcomes):
+        for done, outcome in enumerate(outcomes, start=1):
+            if outcome.error is not None:
+                result.errors[outcome.path] = outcome.error
+                if skipped is not None:
+                    located = (
+                        outcome.error if outcome.located else f"{outcome.path}: {outcome.error}"
+                    )
+                    skipped(Path(outcome.path), located)
+            elif outcome.results is not None:
+                report = result.invalid[outcome.path] = ValidationReport(False, outcome.results)
+                if skipped is not None:
+                    skipped(Path(outcome.path), report)
+            elif outcome.name is not None:
+                writer.add(outcome.name, outcome.nquads)
+                result.loaded.append(outcome.name)
+            if progress is not None:
+                progress(done, len(files), Path(outcome.path))
     writer.flush()
     return result
 
 
 class _Writer:
-    """Batches N-Quads into the store, keeping replace semantics for repeated names."""
+    """Batches N-Quads into the store, keeping replace semantics for repeated names.
 
-    def __init__(self, store: ReleaseStore, batch_size: int) -> None:
+    With ``transactional``, a batch is one transaction (Oxigraph's ``load``
+    rather than its bulk loader) and a release already written is replaced
+    in one transaction (:meth:`ReleaseStore.add_graph`), never removed first.
+    """
+
+    def __init__(self, store: ReleaseStore, batch_size: int, *, transactional: bool) -> None:
         self.store = store
         self.batch_size = max(batch_size, 1)
         self.oxigraph = store.kind == "oxigraph"
+        self.transactional = transactional
         self.present = set(store.releases())
         self.batch: list[bytes] = []
         self.batch_names: set[str] = set()
@@ -264,6 +339,9 @@ class _Writer:
         if name in self.present or name in self.batch_names:
             # Loaded before (or earlier in this batch): the new graph replaces it.
             self.flush()
+            if self.transactional:
+                self.store.add_graph(name, _named_graph(name, nquads))
+                return
             self.store.remove_release(name, missing_ok=True)
             self.present.discard(name)
         self.batch.append(nquads)
@@ -280,9 +358,10 @@ class _Writer:
             import pyoxigraph as ox
 
             db = self.store.oxigraph  # type: ignore[attr-defined]
+            write = db.load if self.transactional else db.bulk_load
             with self.store._write_lock:
                 try:
-                    db.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                    write(data, format=ox.RdfFormat.N_QUADS)
                 except (OSError, SyntaxError, ValueError) as exc:
                     raise HmicGraphError(f"cannot bulk-load releases: {exc}") from exc
         else:
@@ -297,3 +376,24 @@ class _Writer:
         for graph in dataset.graphs():
             if graph.identifier != dataset.default_graph.identifier and len(graph):
                 self.store.add_graph(str(graph.identifier), graph)
+
+
+def _named_graph(name: str, nquads: bytes) -> Any:
+    """The triples of graph ``name`` in ``nquads`` (as :func:`release_nquads` writes), in rdflib."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .store import from_oxigraph
+
+    graph_name = ox.NamedNode(name)
+    graph = Graph()
+    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        if quad.graph_name == graph_name:
+            graph.add(
+                (
+                    from_oxigraph(quad.subject),
+                    from_oxigraph(quad.predicate),
+                    from_oxigraph(quad.object),
+                )
+            )
+    return graph

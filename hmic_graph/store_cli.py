@@ -66,6 +66,14 @@ def register_commands(subparsers: Any) -> None:
     load.add_argument(
         "--no-validate", action="store_true", help="skip SHACL validation (not recommended)"
     )
+    load.add_argument(
+        "--workers",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="processes that extract and validate releases (default: the number of CPUs; "
+        "1: all in this process); the store is the same whatever N",
+    )
     load.set_defaults(handler=_cmd_load)
 
     releases = subparsers.add_parser(
@@ -177,6 +185,16 @@ def _description_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def _open(args: argparse.Namespace, *, create: bool = False) -> ReleaseStore:
     from .store import open_store
 
@@ -193,36 +211,45 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 def _cmd_load(args: argparse.Namespace) -> int:
     from .build import release_files
-    from .errors import ValidationFailed
+    from .corpus import load_releases
     from .namespaces import DEFAULT_BASE
+    from .validation import ValidationReport
 
+    # Expanded before the store is opened: a missing path creates no store.
     files = release_files(list(args.releases))
-    base = args.base or DEFAULT_BASE
-    loaded, invalid, failed = 0, 0, 0
+
+    invalid, failed = 0, 0
+
+    def skipped(path: Path, reason: ValidationReport | str) -> None:
+        nonlocal invalid, failed
+        _clear_progress()
+        if isinstance(reason, ValidationReport):
+            invalid += 1
+            sys.stderr.write(
+                f"{path}: does not conform to the shapes; skipped\n{reason.to_text()}\n"
+            )
+        else:
+            failed += 1
+            sys.stderr.write(f"{reason}; skipped\n")
+
     with _open(args, create=True) as store:
-        for done, path in enumerate(files, start=1):
-            try:
-                store.load_release(
-                    path, published=args.published, base=base, validate=not args.no_validate
-                )
-                loaded += 1
-            except ValidationFailed as exc:
-                invalid += 1
-                report = getattr(exc.report, "to_text", None)
-                details = report() if callable(report) else str(exc)
-                _clear_progress()
-                sys.stderr.write(f"{path}: does not conform to the shapes; skipped\n{details}\n")
-            except HmicGraphError as exc:
-                failed += 1
-                _clear_progress()
-                where = "" if exc.path else f"{path}: "
-                sys.stderr.write(f"{where}{exc}; skipped\n")
-            _progress(done, len(files), path)
+        outcome = load_releases(
+            store,
+            files,
+            published=args.published,
+            base=args.base or DEFAULT_BASE,
+            validate=not args.no_validate,
+            workers=args.workers,
+            progress=_progress,
+            skipped=skipped,
+            # A load killed half-way leaves every graph whole, the old or the new.
+            transactional=True,
+        )
         total = len(store)
-    skipped = invalid + failed
+    loaded = len(outcome.loaded)
     sys.stderr.write(
         f"loaded {loaded} release{'s' * (loaded != 1)} into {args.store} ({total} triples)"
-        + (f"; {skipped} skipped" if skipped else "")
+        + (f"; {invalid + failed} skipped" if invalid + failed else "")
         + "\n"
     )
     if failed:
