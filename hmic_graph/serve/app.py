@@ -39,6 +39,17 @@ SPARQL
       422 with ``X-Result-Limit``, never a silently truncated result; page
       with ``LIMIT``/``OFFSET``.
 
+Caching
+    Everything above is read-only, so an answer can be reused for as long
+    as the store does not change: entity representations, SPARQL results
+    (by query text and media type), the index and the labels of linked
+    entities are kept in memory (``cache_bytes``, LRU) when the store is
+    known not to change (``static_store=True``, as ``hmic-graph serve``
+    runs it) or has a ``generation`` counter to tie the cache to; otherwise
+    nothing is cached (see :mod:`hmic_graph.serve.cache`). A cached answer
+    is sent straight from the event loop. Identical SPARQL queries that
+    arrive while one is running share that run.
+
 Pages
     ``/`` lists forces, inspectorates, other bodies, alliances, partners,
     reports, people and releases; ``/ontology`` is the ontology reference
@@ -69,12 +80,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import HmicGraphError
 from ..namespaces import DEFAULT_BASE, PREFIXES
 from .backend import Backend, DescribableStore, backend_for, timed_out
+from .cache import NOT_CACHED, Version, VersionedCache, store_version
 from .negotiation import negotiate
 from .pages import EntityPages, iri_for_path
 from .protocol import (
     InspectedQuery,
     Outcome,
     ProtocolError,
+    cached_inspection,
     inspect_query,
     media_types_for,
     write_outcome,
@@ -115,6 +128,13 @@ _ALTERNATES = (
 )
 _TEXT_TYPES = ("text/", "application/n-triples", "application/ld+json")
 
+#: A cached answer: (status, body, media type) of an entity, or (200, body,
+#: media type) of a SPARQL result.
+_Answer = tuple[int, bytes, str]
+_MAX_CACHED_RESPONSES = 20_000
+_MAX_CACHED_LABELS = 50_000
+_ENTRY_OVERHEAD = 200  # bytes counted for a cache entry besides its body
+
 
 def create_app(
     store: DescribableStore,
@@ -124,6 +144,8 @@ def create_app(
     max_results: int = 10_000,
     max_request_bytes: int = 100_000,
     query_workers: int = 4,
+    static_store: bool = False,
+    cache_bytes: int = 64 * 2**20,
 ) -> Starlette:
     """The linked-data server for ``store`` (see the module docstring for routes and limits).
 
@@ -136,6 +158,16 @@ def create_app(
     :param max_results: the most rows (or triples) a SPARQL result may have.
     :param max_request_bytes: the largest request body (or query string) accepted.
     :param query_workers: how many SPARQL queries may run at once.
+    :param static_store: promise that ``store`` does not change while the app
+        serves it (no release is loaded or removed, by any process), so
+        answers (entity pages, SPARQL results, labels) may be cached for the
+        life of the app. ``hmic-graph serve`` promises it: it holds the
+        store's only read-write handle and writes nothing. Without the
+        promise nothing derived from the store is cached, unless the store
+        has a ``generation`` counter to tie the cache to (see
+        :mod:`hmic_graph.serve.cache`).
+    :param cache_bytes: about how much memory cached answers may take
+        (0: cache nothing).
     :raises HmicGraphError: a limit is not positive or ``base`` is not such an IRI.
     :raises TypeError: ``store`` is not a release store.
     """
@@ -153,12 +185,21 @@ def create_app(
     ):
         if value <= 0:
             raise HmicGraphError(f"{name} must be positive, not {value!r}")
+    if cache_bytes < 0:
+        raise HmicGraphError(f"cache_bytes must not be negative, not {cache_bytes!r}")
     from ..resources import ontology_graph
 
     backend = backend_for(store)
+    version = store_version(store, static=static_store)
+    responses: VersionedCache[_Answer] = VersionedCache(
+        version, max_bytes=cache_bytes, max_entries=_MAX_CACHED_RESPONSES
+    )
+    labels: VersionedCache[str] = VersionedCache(
+        version, max_bytes=cache_bytes // 8, max_entries=_MAX_CACHED_LABELS
+    )
     server = _Server(
         backend,
-        EntityPages(backend, base=base, vocabulary=ontology_graph()),
+        EntityPages(backend, base=base, vocabulary=ontology_graph(), labels=labels),
         base=base,
         runner=_QueryRunner(
             backend,
@@ -166,8 +207,10 @@ def create_app(
             timeout=query_timeout,
             max_results=max_results,
             workers=query_workers,
+            version=version,
         ),
         max_request_bytes=max_request_bytes,
+        responses=responses,
     )
 
     @contextlib.asynccontextmanager
@@ -203,9 +246,23 @@ class _QueryRunner:
     limit). A query whose answer was abandoned at the time limit keeps its
     worker until Oxigraph is done; when every worker is held like that, or
     too many queries are waiting, new queries are turned away at once (503).
+
+    A query sent while the same text is already running, on the same version
+    of a store whose changes can be seen (see :mod:`hmic_graph.serve.cache`),
+    waits for that run's answer instead of running again: a burst of clients
+    asking the same competency question costs one run.
     """
 
-    def __init__(self, backend: Backend, *, base: str, timeout: float, max_results: int, workers: int) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        base: str,
+        timeout: float,
+        max_results: int,
+        workers: int,
+        version: Version | None = None,
+    ) -> None:
         self.backend = backend
         self.timeout = timeout
         self.max_results = max_results
@@ -213,10 +270,13 @@ class _QueryRunner:
         self.max_pending = workers * 16
         self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         self.prefixes["hmicid"] = base
+        self._version: Version = version if version is not None else (lambda: NOT_CACHED)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmic-sparql")
         self._lock = threading.Lock()
         self._pending = 0
         self._abandoned: set[Future[Any]] = set()
+        self._running: dict[tuple[Any, str], Future[tuple[InspectedQuery, Outcome]]] = {}
+        self._waiters: dict[Future[Any], int] = {}
 
     @property
     def busy(self) -> int:
@@ -237,10 +297,12 @@ class _QueryRunner:
         )
         return inspected, outcome
 
-    def _finished(self, future: Future[Any]) -> None:
+    def _finished(self, future: Future[Any], key: tuple[Any, str] | None) -> None:
         with self._lock:
             self._pending -= 1
             self._abandoned.discard(future)
+            if key is not None and self._running.get(key) is future:
+                del self._running[key]
 
     async def run(self, text: str) -> tuple[InspectedQuery, Outcome]:
         """Check and run ``text``; see :func:`create_app` for the limits.
@@ -248,26 +310,39 @@ class _QueryRunner:
         :raises ProtocolError: the query is refused, malformed, too slow or too
             big, or the server is busy.
         """
+        version = self._version()
+        key = (version, text) if version is not NOT_CACHED else None
         with self._lock:
-            if len(self._abandoned) >= self.workers or self._pending >= self.max_pending:
-                raise ProtocolError(
-                    "the server is busy (queries that ran past the time limit are still finishing, "
-                    "or too many are waiting); try again shortly",
-                    status=503,
-                    headers={"Retry-After": "2"},
-                )
-            self._pending += 1
-        deadline = time.monotonic() + self.timeout
+            future = self._running.get(key) if key is not None else None
+            fresh = future is None
+            if future is None:
+                if len(self._abandoned) >= self.workers or self._pending >= self.max_pending:
+                    raise ProtocolError(
+                        "the server is busy (queries that ran past the time limit are still "
+                        "finishing, or too many are waiting); try again shortly",
+                        status=503,
+                        headers={"Retry-After": "2"},
+                    )
+                deadline = time.monotonic() + self.timeout
+                try:
+                    future = self._pool.submit(self._job, text, deadline)
+                except RuntimeError:  # the pool is shut down: the server is stopping
+                    raise ProtocolError("the server is shutting down", status=503) from None
+                self._pending += 1
+                if key is not None:
+                    self._running[key] = future
+            self._waiters[future] = self._waiters.get(future, 0) + 1
+        if fresh:
+            future.add_done_callback(functools.partial(self._finished, key=key))
+        waiter = asyncio.wrap_future(future)
+        waiter.add_done_callback(_consume)
+        waiting = True
         try:
-            future = self._pool.submit(self._job, text, deadline)
-        except RuntimeError:  # the pool is shut down: the server is stopping
-            with self._lock:
-                self._pending -= 1
-            raise ProtocolError("the server is shutting down", status=503) from None
-        future.add_done_callback(self._finished)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            # Shielded: a waiter that gives up must not cancel a run others still wait for.
+            return await asyncio.wait_for(asyncio.shield(waiter), self.timeout)
         except TimeoutError:
+            waiting = False
+            self._let_go(future, key)
             with self._lock:
                 if not future.done():
                     self._abandoned.add(future)
@@ -277,6 +352,22 @@ class _QueryRunner:
                 status=503,
                 headers={"Retry-After": "2"},
             ) from None
+        finally:
+            if waiting:
+                self._let_go(future, key)
+
+    def _let_go(self, future: Future[Any], key: tuple[Any, str] | None) -> None:
+        """One waiter is done with ``future``; the last one cancels it if it has not started."""
+        with self._lock:
+            left = self._waiters.get(future, 1) - 1
+            if left:
+                self._waiters[future] = left
+            else:
+                self._waiters.pop(future, None)
+                if key is not None and self._running.get(key) is future:
+                    del self._running[key]  # nobody may join a run about to be cancelled
+        if not left:
+            future.cancel()  # only a query still waiting for a worker can be cancelled
 
     def close(self) -> None:
         """Stop taking queries; running ones finish in the background."""
@@ -295,17 +386,33 @@ class _Server:
         base: str,
         runner: _QueryRunner,
         max_request_bytes: int,
+        responses: VersionedCache[_Answer] | None = None,
     ) -> None:
         self.backend = backend
         self.pages = pages
         self.base = base
         self.runner = runner
         self.max_request_bytes = max_request_bytes
+        # Entity representations and SPARQL results by request, tied to the
+        # store's version (see hmic_graph.serve.cache): a hit is answered on
+        # the event loop, with no thread and no store access.
+        self.responses: VersionedCache[_Answer] = (
+            responses
+            if responses is not None
+            else VersionedCache(lambda: NOT_CACHED, max_bytes=0, max_entries=0)
+        )
 
     # -- pages
 
     async def index(self, request: Request) -> Response:
-        return _html(await run_in_threadpool(self._index_page))
+        key = ("index",)
+        answer = self.responses.get(key)
+        if answer is None:
+            version = self.responses.version()
+            body = (await run_in_threadpool(self._index_page)).encode("utf-8")
+            answer = (200, body, HTML)
+            self.responses.put(key, answer, size=len(body) + _ENTRY_OVERHEAD, version=version)
+        return _html(answer[1])
 
     def _index_page(self) -> str:
         return render("index.html", view=self.pages.index())
@@ -340,7 +447,14 @@ class _Server:
         iri = self._iri(request)
         if iri is None:
             return self._not_found(chosen, request.url.path)
-        status, body, media_type = await run_in_threadpool(self._entity, iri, chosen)
+        key = ("entity", str(iri), chosen)
+        answer = self.responses.get(key)
+        if answer is None:
+            version = self.responses.version()
+            answer = await run_in_threadpool(self._entity_bytes, iri, chosen)
+            size = len(answer[1]) + _ENTRY_OVERHEAD
+            self.responses.put(key, answer, size=size, version=version)
+        status, body, media_type = answer
         if status == 404:
             return self._not_found(chosen, request.url.path)
         headers = {"Vary": "Accept"}
@@ -354,6 +468,10 @@ class _Server:
             return None
         path = request.path_params.get("path", "")
         return iri_for_path(self.base, path) if isinstance(path, str) else None
+
+    def _entity_bytes(self, iri: URIRef, media_type: str) -> _Answer:
+        status, body, chosen = self._entity(iri, media_type)
+        return status, body.encode("utf-8"), chosen
 
     def _entity(self, iri: URIRef, media_type: str) -> tuple[int, str, str]:
         description = self.pages.description(iri)
@@ -383,15 +501,36 @@ class _Server:
             text = await self._query_text(request)
             if text is None:
                 return await self._form(request)
-            inspected, outcome = await self.runner.run(text)
-            offered = media_types_for(inspected.form)
-            chosen = negotiate(request.headers.get("accept"), offered)
-            if chosen is None:
-                return _not_acceptable(offered)
-            body = await run_in_threadpool(write_outcome, outcome, chosen)
+            answer = self._cached_result(text, request.headers.get("accept"))
+            if answer is None:
+                version = self.responses.version()
+                inspected, outcome = await self.runner.run(text)
+                offered = media_types_for(inspected.form)
+                chosen = negotiate(request.headers.get("accept"), offered)
+                if chosen is None:
+                    return _not_acceptable(offered)
+                key = ("sparql", inspected.text, chosen)
+                # Another request that shared the run may have written it meanwhile.
+                answer = self.responses.get(key)
+                if answer is None:
+                    body = await run_in_threadpool(write_outcome, outcome, chosen)
+                    answer = (200, body, chosen)
+                    size = len(body) + _ENTRY_OVERHEAD
+                    self.responses.put(key, answer, size=size, version=version)
         except ProtocolError as exc:
             return _plain(exc.message, exc.status, headers={"Vary": "Accept", **exc.headers})
-        return Response(body, media_type=_with_charset(chosen), headers={"Vary": "Accept"})
+        _, body, media_type = answer
+        return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+
+    def _cached_result(self, text: str, accept: str | None) -> _Answer | None:
+        """The cached answer to ``text`` for ``accept``, if the query was checked and answered lately."""
+        inspected = cached_inspection(text)
+        if inspected is None:
+            return None
+        chosen = negotiate(accept, media_types_for(inspected.form))
+        if chosen is None:
+            return None
+        return self.responses.get(("sparql", inspected.text, chosen))
 
     async def _query_text(self, request: Request) -> str | None:
         """The query of a protocol request, or ``None`` for a plain GET of the form page."""
@@ -469,6 +608,12 @@ class _Server:
 # --- helpers -----------------------------------------------------------------------
 
 
+def _consume(waiter: asyncio.Future[Any]) -> None:
+    """Mark the outcome of ``waiter`` as seen (asyncio logs errors nobody awaited)."""
+    if not waiter.cancelled():
+        waiter.exception()
+
+
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -499,7 +644,7 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith(_TEXT_TYPES) else media_type
 
 
-def _html(body: str, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def _html(body: str | bytes, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     return Response(
         body, status_code=status, media_type="text/html; charset=utf-8", headers=dict(headers or {})
     )

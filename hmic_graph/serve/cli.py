@@ -112,12 +112,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             "the server has no authentication (use --host 127.0.0.1 to keep it local)\n"
         )
     with open_store(path, create=False, wait=args.wait) as store:
+        # This process now holds the store's only read-write handle (RocksDB's
+        # lock): no other process can load or remove releases until the server
+        # stops, and nothing here writes (the endpoint refuses SPARQL Update).
+        # So the store cannot change while it is served, and answers may be
+        # cached for the life of the server (see hmic_graph.serve.cache).
         app = create_app(
             store,
             base=args.base or DEFAULT_BASE,
             query_timeout=args.query_timeout,
             max_results=args.max_results,
             max_request_bytes=args.max_request_bytes,
+            static_store=True,
         )
         sys.stderr.write(
             f"hmic-graph: serving {path} at http://{_url_host(args.host)}:{args.port}/\n"

@@ -8,6 +8,7 @@ server's own ``/id/...`` paths; only ``http(s)`` IRIs become outside links.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from rdflib.term import Node
 
 from ..namespaces import HMIC, OA, PREFIXES, SCHEMA
 from .backend import Backend
+from .cache import VersionedCache
 
 __all__ = [
     "EntityPages",
@@ -87,6 +89,9 @@ INDEX_SECTIONS: tuple[tuple[str, str, URIRef, tuple[URIRef, ...]], ...] = (
     ("reports", "Reports", HMIC.Report, ()),
     ("people", "People", SCHEMA.Person, ()),
 )
+
+_LABEL_SOURCES = (*LABEL_PREDICATES, *TEXT_PREDICATES)
+_MAX_STATIC_LINKS = 10_000
 
 _FIRST_PREDICATES = (*LABEL_PREDICATES, SCHEMA.alternateName, SCHEMA.text, SCHEMA.description)
 _LONG_LITERAL = 280
@@ -221,12 +226,18 @@ def iri_for_path(base: str, path: str) -> URIRef | None:
     >>> [iri_for_path("https://x/id/", p) for p in ("../etc/passwd", "a//b", "a/%2e%2e", "", "a/./b")]
     [None, None, None, None, None]
     """
+    return URIRef(base + path) if _well_formed(path) else None
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _well_formed(path: str) -> bool:
+    """Whether ``path`` is a well-formed entity path (see :func:`iri_for_path`); pure, so cached."""
     if not path or len(path) > _MAX_PATH:
-        return None
+        return False
     for segment in path.split("/"):
         if not _SEGMENT.match(segment) or not segment.strip("."):
-            return None
-    return URIRef(base + path)
+            return False
+    return True
 
 
 def local_path(base: str, iri: str) -> str | None:
@@ -240,7 +251,7 @@ def local_path(base: str, iri: str) -> str | None:
     if not iri.startswith(base):
         return None
     rest = iri[len(base) :]
-    return "/id/" + rest if iri_for_path(base, rest) is not None else None
+    return "/id/" + rest if _well_formed(rest) else None
 
 
 def sentence_context(
@@ -301,13 +312,25 @@ class EntityPages:
         concepts) are shown on that entity's page too.
     """
 
-    def __init__(self, backend: Backend, *, base: str, vocabulary: Graph) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        base: str,
+        vocabulary: Graph,
+        labels: VersionedCache[str] | None = None,
+    ) -> None:
         self.backend = backend
         self.base = base
         self.vocabulary = vocabulary
         self._curies = sorted(
             ((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0])
         )
+        # Labels of nodes, tied to the store's version (see hmic_graph.serve.cache);
+        # links to terms and outside IRIs depend only on the vocabulary, which
+        # never changes, so they are kept for the life of the pages.
+        self._labels = labels
+        self._static_links: dict[tuple[bool, str], Link] = {}
 
     # -- small helpers
 
@@ -322,20 +345,71 @@ class EntityPages:
 
     def term_link(self, iri: URIRef) -> Link:
         """A link for a class or property: to the ontology page for ``hmic:`` terms."""
-        label = self.vocabulary.value(iri, RDFS.label)
-        text = str(label) if label is not None else self.curie(str(iri))
-        if str(iri).startswith(str(HMIC)):
-            return Link(text, str(iri), "/ontology#" + str(iri)[len(str(HMIC)) :])
-        return Link(text, str(iri), _outside_href(str(iri)))
+        key = (True, str(iri))
+        found = self._static_links.get(key)
+        if found is None:
+            label = self.vocabulary.value(iri, RDFS.label)
+            text = str(label) if label is not None else self.curie(str(iri))
+            if str(iri).startswith(str(HMIC)):
+                found = Link(text, str(iri), "/ontology#" + str(iri)[len(str(HMIC)) :])
+            else:
+                found = Link(text, str(iri), _outside_href(str(iri)))
+            self._keep_static(key, found)
+        return found
 
     def label(self, iri: URIRef) -> str:
         """A human name for ``iri`` from the data (names, titles, labels, or a shortened text)."""
+        cache = self._labels
+        if cache is None:
+            return self._label(iri)
+        key = str(iri)
+        found = cache.get(key)
+        if found is None:
+            version = cache.version()
+            found = self._label(iri)
+            cache.put(key, found, size=len(key) + len(found) + 100, version=version)
+        return found
+
+    def labels_of(self, iris: Iterable[Node]) -> dict[str, str]:
+        """:meth:`label` of each IRI under the base among ``iris``, looked up together.
+
+        What :meth:`link` needs for a whole page at once: the labels not
+        cached are read from the backend in one batch.
+        """
+        known: dict[str, str] = {}
+        missing: dict[str, URIRef] = {}
+        cache = self._labels
+        for iri in iris:
+            if not isinstance(iri, URIRef):
+                continue
+            key = str(iri)
+            if key in known or key in missing or local_path(self.base, key) is None:
+                continue
+            found = cache.get(key) if cache is not None else None
+            if found is None:
+                missing[key] = iri
+            else:
+                known[key] = found
+        if missing:
+            version = cache.version() if cache is not None else None
+            values = self.backend.objects_of_many(missing.values(), _LABEL_SOURCES)
+            for key, iri in missing.items():
+                found = self._label_from(iri, values[iri])
+                known[key] = found
+                if cache is not None:
+                    cache.put(key, found, size=len(key) + len(found) + 100, version=version)
+        return known
+
+    def _label(self, iri: URIRef) -> str:
+        return self._label_from(iri, self.backend.objects_of(iri, _LABEL_SOURCES))
+
+    def _label_from(self, iri: URIRef, values: dict[URIRef, list[Node]]) -> str:
         for predicate in LABEL_PREDICATES:
-            value = _best_literal(o for _, _, o in self.backend.triples((iri, predicate, None)))
+            value = _best_literal(values[predicate])
             if value:
                 return value
         for predicate in TEXT_PREDICATES:
-            value = _best_literal(o for _, _, o in self.backend.triples((iri, predicate, None)))
+            value = _best_literal(values[predicate])
             if value:
                 return _shorten(value)
         for predicate in LABEL_PREDICATES:
@@ -344,17 +418,31 @@ class EntityPages:
                 return value
         return self.curie(str(iri))
 
-    def link(self, iri: URIRef) -> Link:
-        """A link to ``iri`` named by its label; local if it is under the base."""
+    def link(self, iri: URIRef, known: dict[str, str] | None = None) -> Link:
+        """A link to ``iri`` named by its label; local if it is under the base.
+
+        :param known: labels already looked up (see :meth:`labels_of`).
+        """
         href = local_path(self.base, str(iri))
         if href is None:
-            href = _outside_href(str(iri))
-            text = self.curie(str(iri))
-            vocabulary_label = self.vocabulary.value(iri, RDFS.label)
-            if vocabulary_label is not None:
-                text = str(vocabulary_label)
-            return Link(text, str(iri), href)
-        return Link(self.label(iri), str(iri), href)
+            key = (False, str(iri))
+            found = self._static_links.get(key)
+            if found is None:
+                href = _outside_href(str(iri))
+                text = self.curie(str(iri))
+                vocabulary_label = self.vocabulary.value(iri, RDFS.label)
+                if vocabulary_label is not None:
+                    text = str(vocabulary_label)
+                found = Link(text, str(iri), href)
+                self._keep_static(key, found)
+            return found
+        label = known.get(str(iri)) if known is not None else None
+        return Link(label if label is not None else self.label(iri), str(iri), href)
+
+    def _keep_static(self, key: tuple[bool, str], link: Link) -> None:
+        if len(self._static_links) >= _MAX_STATIC_LINKS:
+            self._static_links.clear()
+        self._static_links[key] = link
 
     # -- entity pages
 
@@ -394,6 +482,15 @@ class EntityPages:
                 self.curie(str(p)),
             ),
         )
+        incoming = self._incoming_subjects(iri)
+        # Every label the page shows, looked up at once.
+        known = self.labels_of(
+            [
+                iri,
+                *description.objects(iri, None),
+                *(s for _, subjects, _ in incoming for s in subjects[:_MAX_PER_GROUP]),
+            ]
+        )
         for predicate in predicates:
             values = sorted(
                 description.objects(iri, predicate), key=lambda o: (isinstance(o, Literal), str(o))
@@ -402,33 +499,37 @@ class EntityPages:
                 FactView(
                     self.term_link(predicate),
                     self.curie(str(predicate)),
-                    [self._value(v) for v in values],
+                    [self._value(v, known) for v in values],
                 )
             )
         evidence = [
             view
             for selector in sorted(description.objects(iri, HMIC.evidence), key=str)
             if isinstance(selector, URIRef)
-            for view in [self._evidence(selector, description)]
+            for view in [self._evidence(selector, description, known)]
             if view is not None
         ]
         if (iri, RDF.type, OA.TextPositionSelector) in description:
-            own = self._evidence(iri, description)
+            own = self._evidence(iri, description, known)
             if own is not None:
                 evidence.insert(0, own)
         return EntityView(
             iri=str(iri),
-            title=self.label(iri) if (iri, None, None) in description else self.curie(str(iri)),
+            title=(
+                known.get(str(iri)) or self.label(iri)
+                if (iri, None, None) in description
+                else self.curie(str(iri))
+            ),
             types=[self.term_link(t) for t in types],
             facts=facts,
             evidence=evidence,
-            incoming=self._incoming(iri),
+            incoming=self._incoming_groups(incoming, known),
             path=local_path(self.base, str(iri)) or "",
         )
 
-    def _value(self, value: Node) -> ValueView:
+    def _value(self, value: Node, known: dict[str, str] | None = None) -> ValueView:
         if isinstance(value, URIRef):
-            return ValueView(link=self.link(value))
+            return ValueView(link=self.link(value, known))
         if isinstance(value, Literal):
             text = str(value)
             if value.language:
@@ -440,7 +541,9 @@ class EntityPages:
             return ValueView(text=text, note=note, long=len(text) > _LONG_LITERAL)
         return ValueView(text=str(value))
 
-    def _evidence(self, selector: URIRef, description: Graph) -> EvidenceView | None:
+    def _evidence(
+        self, selector: URIRef, description: Graph, labels: dict[str, str] | None = None
+    ) -> EvidenceView | None:
         def known(predicate: URIRef) -> Node | None:
             value = description.value(selector, predicate)
             return value if value is not None else self.backend.value(selector, predicate)
@@ -456,7 +559,7 @@ class EntityPages:
         if isinstance(source, URIRef):
             body = self.backend.value(source, SCHEMA.articleBody)
             text = str(body) if body is not None else None
-            release = self.link(source)
+            release = self.link(source, labels)
         else:
             release = Link("(unknown release)", "", None)
         if (
@@ -468,7 +571,7 @@ class EntityPages:
                 text, start_at, end_at
             )
             return EvidenceView(
-                self.link(selector),
+                self.link(selector, labels),
                 release,
                 start_at,
                 end_at,
@@ -480,21 +583,49 @@ class EntityPages:
                 True,
             )
         return EvidenceView(
-            self.link(selector), release, start_at, end_at, "", exact_text, "", False, False, False
+            self.link(selector, labels),
+            release,
+            start_at,
+            end_at,
+            "",
+            exact_text,
+            "",
+            False,
+            False,
+            False,
         )
 
     def _incoming(self, iri: URIRef) -> list[IncomingGroup]:
+        return self._incoming_groups(self._incoming_subjects(iri))
+
+    def _incoming_subjects(self, iri: URIRef) -> list[tuple[str, list[URIRef], URIRef]]:
+        """(label, subjects sorted, predicate) of each group of links to ``iri``, in page order."""
         by_predicate: dict[URIRef, list[URIRef]] = {}
-        for subject, predicate, _ in self.backend.triples((None, None, iri), limit=_MAX_INCOMING):
+        for subject, predicate in self.backend.incoming(iri, limit=_MAX_INCOMING):
             if isinstance(subject, URIRef) and isinstance(predicate, URIRef):
                 by_predicate.setdefault(predicate, []).append(subject)
-        groups: list[IncomingGroup] = []
-        for predicate in sorted(by_predicate, key=lambda p: (INVERSE_LABELS.get(p, "~"), str(p))):
-            subjects = sorted(set(by_predicate[predicate]), key=str)
-            links = sorted(
-                (self.link(s) for s in subjects[:_MAX_PER_GROUP]), key=lambda k: k.text.casefold()
+        return [
+            (
+                INVERSE_LABELS.get(predicate) or f"{self.term_link(predicate).text} (of)",
+                sorted(set(by_predicate[predicate]), key=str),
+                predicate,
             )
-            label = INVERSE_LABELS.get(predicate) or f"{self.term_link(predicate).text} (of)"
+            for predicate in sorted(
+                by_predicate, key=lambda p: (INVERSE_LABELS.get(p, "~"), str(p))
+            )
+        ]
+
+    def _incoming_groups(
+        self,
+        incoming: list[tuple[str, list[URIRef], URIRef]],
+        known: dict[str, str] | None = None,
+    ) -> list[IncomingGroup]:
+        groups: list[IncomingGroup] = []
+        for label, subjects, predicate in incoming:
+            links = sorted(
+                (self.link(s, known) for s in subjects[:_MAX_PER_GROUP]),
+                key=lambda k: k.text.casefold(),
+            )
             groups.append(
                 IncomingGroup(
                     label,
@@ -510,7 +641,7 @@ class EntityPages:
 
     def index(self) -> IndexView:
         """The view of the index page: the lists of things and the releases."""
-        sections: list[IndexSection] = []
+        listed: list[tuple[str, str, set[URIRef]]] = []
         for anchor, heading, cls, excluded in INDEX_SECTIONS:
             members = {
                 s
@@ -519,19 +650,28 @@ class EntityPages:
             }
             for other in excluded:
                 members -= {s for s, _, _ in self.backend.triples((None, RDF.type, other))}
+            listed.append((anchor, heading, members))
+        published = [
+            release
+            for release, _, _ in self.backend.triples((None, RDF.type, HMIC.PressRelease))
+            if isinstance(release, URIRef)
+        ]
+        known = self.labels_of([*(s for _, _, m in listed for s in m), *published])
+        sections: list[IndexSection] = []
+        for anchor, heading, members in listed:
             links = sorted(
-                (self.link(s) for s in members), key=lambda k: (k.text.casefold(), k.iri)
+                (self.link(s, known) for s in members), key=lambda k: (k.text.casefold(), k.iri)
             )
             sections.append(IndexSection(anchor, heading, links))
         releases: list[ReleaseRow] = []
-        for release, _, _ in self.backend.triples((None, RDF.type, HMIC.PressRelease)):
-            if not isinstance(release, URIRef):
-                continue
+        for release in published:
             number = self.backend.value(release, HMIC.releaseNumber)
             issued = self.backend.value(release, DCTERMS.issued)
             releases.append(
                 ReleaseRow(
-                    self.link(release), str(number) if number else "", str(issued) if issued else ""
+                    self.link(release, known),
+                    str(number) if number else "",
+                    str(issued) if issued else "",
                 )
             )
         releases.sort(key=lambda r: (r.issued, r.number, r.link.text.casefold()), reverse=True)

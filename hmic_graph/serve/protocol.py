@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import io
 import json
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -53,6 +53,7 @@ __all__ = [
     "ProtocolError",
     "QueryForm",
     "SelectOutcome",
+    "cached_inspection",
     "inspect_query",
     "media_types_for",
     "parser_lock",
@@ -174,7 +175,9 @@ def inspect_query(text: str, *, deadline: float | None = None) -> InspectedQuery
     rdflib's parser (pyparsing) is not thread-safe: parsed concurrently, its
     parse actions fail at random (``Param.postParse2() missing 1 required
     positional argument``). Queries are therefore parsed one at a time, and
-    the result is cached per text, so a query sent again is not parsed again.
+    the result is cached per text (the 256 texts used last), so a query sent
+    again is not parsed again and does not wait for the parser (see
+    :func:`cached_inspection`).
 
     :param deadline: a :func:`time.monotonic` time after which to stop
         waiting for the parser; ``None`` waits as long as it takes.
@@ -189,11 +192,42 @@ def inspect_query(text: str, *, deadline: float | None = None) -> InspectedQuery
     ...
     hmic_graph.serve.protocol.ProtocolError: federated queries (SERVICE) are not allowed on this endpoint
     """
+    found = cached_inspection(text)
+    if found is not None:
+        return found
     with parser_lock(deadline):
-        return _inspect(text)
+        found = cached_inspection(text)  # parsed by another thread while this one waited
+        if found is None:
+            found = _inspect(text)
+            _remember(text, found)
+        return found
+
+
+def cached_inspection(text: str) -> InspectedQuery | None:
+    """What :func:`inspect_query` found for ``text`` if it checked it lately, else ``None``.
+
+    Never parses and never waits for the parser: a query sent again is
+    recognised at once. Only queries that passed are remembered.
+    """
+    with _INSPECTED_LOCK:
+        found = _INSPECTED.get(text)
+        if found is not None:
+            _INSPECTED.move_to_end(text)
+        return found
+
+
+def _remember(text: str, inspected: InspectedQuery) -> None:
+    with _INSPECTED_LOCK:
+        _INSPECTED[text] = inspected
+        while len(_INSPECTED) > _INSPECTED_SIZE:
+            _INSPECTED.popitem(last=False)
 
 
 _PARSER_LOCK = threading.Lock()
+# Checked queries by text: the check depends on the text alone, never on the store.
+_INSPECTED: OrderedDict[str, InspectedQuery] = OrderedDict()
+_INSPECTED_LOCK = threading.Lock()
+_INSPECTED_SIZE = 256
 
 
 @contextlib.contextmanager
@@ -217,7 +251,6 @@ def parser_lock(deadline: float | None = None) -> Iterator[None]:
         _PARSER_LOCK.release()
 
 
-@functools.lru_cache(maxsize=256)
 def _inspect(text: str) -> InspectedQuery:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery

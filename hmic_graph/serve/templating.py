@@ -3,7 +3,8 @@
 Templates live in ``hmic_graph/serve/templates/`` and ship in the wheel.
 Autoescaping is on for every template, so any text from the graph (names,
 quotes, release text) is HTML-escaped unless a template explicitly marks it
-safe; only the bundled stylesheet is.
+safe; only the bundled stylesheet is. Links are written by :func:`link_html`
+(the templates' ``link(l)``), which escapes every value it puts in.
 
 This module does not import Starlette: ``hmic-graph docs`` renders with it too.
 """
@@ -21,8 +22,9 @@ from ..errors import HmicGraphError, ResourceError
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markupsafe import Markup
 
-__all__ = ["environment", "render", "stylesheet", "stylesheet_csp_hash"]
+__all__ = ["environment", "link_html", "render", "stylesheet", "stylesheet_csp_hash"]
 
 _PACKAGE = "hmic_graph.serve"
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(html|css)$")
@@ -59,14 +61,42 @@ def environment() -> Environment:
         # (source, filename, uptodate): bundled templates never change while running.
         return _read_template(name), None, lambda: True
 
-    return Environment(
+    env = Environment(
         loader=FunctionLoader(load),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # bundled templates never change: compile each once per process
     )
+    env.globals["link"] = link_html
+    return env
+
+
+def link_html(link: Any) -> Markup:
+    """The HTML of a link (a :class:`hmic_graph.serve.pages.Link`), as the templates' ``link(l)``.
+
+    ``<a href="HREF" title="IRI">TEXT</a>`` (with ``rel="external noopener
+    noreferrer"`` when it leaves the server), or ``<span title="IRI">TEXT</span>``
+    when there is nowhere to go; every value is escaped. A function rather
+    than a template macro because pages hold hundreds of links and a Jinja
+    macro call costs several times more.
+
+    >>> from hmic_graph.serve.pages import Link
+    >>> str(link_html(Link("<b>", "https://x/a?b&c", "https://x/a?b&c")))
+    '<a href="https://x/a?b&amp;c" title="https://x/a?b&amp;c" rel="external noopener noreferrer">&lt;b&gt;</a>'
+    >>> str(link_html(Link("A", "https://x/a", None)))
+    '<span title="https://x/a">A</span>'
+    """
+    from markupsafe import Markup, escape
+
+    if link.href:
+        rel = "" if link.local else ' rel="external noopener noreferrer"'
+        return Markup(
+            f'<a href="{escape(link.href)}" title="{escape(link.iri)}"{rel}>{escape(link.text)}</a>'
+        )
+    return Markup(f'<span title="{escape(link.iri)}">{escape(link.text)}</span>')
 
 
 def render(name: str, **context: Any) -> str:
