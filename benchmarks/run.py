@@ -13,7 +13,9 @@ Measures, on this machine, each against a baseline measured in the same run:
     per release, merged into one rdflib graph);
 (c) the 11 competency queries on the largest store through
     ``ReleaseStore.query``, against the same query text on raw pyoxigraph and,
-    on the 1,000-release corpus, rdflib's engine over the merged graph.
+    on the 1,000-release corpus, rdflib's engine over the merged graph;
+(d) ``hmic-graph serve`` under 8 concurrent clients (``benchmarks/serve.py``:
+    entity pages and competency queries, p50/p95/p99; ``--no-serve`` skips it).
 
 Every measurement runs in a fresh subprocess, so peak memory is per
 measurement. Python bytecode is cached under a temporary
@@ -420,6 +422,7 @@ class Results:
     queries: dict[int, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
     quick: bool = False
+    serve: str | None = None  # the table of benchmarks/serve.py, without its title
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -524,6 +527,9 @@ def table(results: Results) -> str:
             if has_rdflib:
                 cells += f" {_fmt(row['rdflib_ms'])} | {row['rdflib_ms'] / max(row['store_ms'], 1e-6):.1f}x |"
             lines.append(cells)
+    if results.serve is not None:
+        lines += ["", "## (d) Serving: `hmic-graph serve` under 8 concurrent clients", ""]
+        lines.append(results.serve)
     lines.append("")
     return "\n".join(lines)
 
@@ -536,6 +542,7 @@ def run(
     workers: int,
     quick: bool,
     workdir: Path,
+    serve: bool = True,
 ) -> Results:
     """Run every benchmark in ``workdir`` and return the results."""
     started = time.perf_counter()
@@ -567,8 +574,28 @@ def run(
             )
             rows[named.name] = report[named.name] if report is not None else None
         results.queries[size] = rows
+    if serve:
+        results.serve = bench_serve(env, workdir, quick=quick)
     results.seconds = time.perf_counter() - started
     return results
+
+
+def bench_serve(env: dict[str, str], workdir: Path, *, quick: bool) -> str:
+    """(d) ``benchmarks/serve.py`` in its own process; its table, title dropped."""
+    out = workdir / "serve.md"
+    command = [sys.executable, str(HERE / "serve.py"), "--out", str(out)]
+    if quick:
+        command.append("--quick")
+    done = subprocess.run(
+        command, env=env, cwd=workdir, capture_output=True, text=True, check=False
+    )
+    if not out.is_file():
+        raise SystemExit(f"benchmarks/serve.py failed:\n{done.stderr[-3000:]}")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    body = "\n".join(line for line in lines if not line.startswith("# "))
+    if done.returncode != 0:
+        body += "\n\n**Some requests failed** (see the errors above)."
+    return body.strip()
 
 
 def _child(argv: list[str]) -> None:
@@ -598,6 +625,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, help="runs of the single-release benchmark")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="skip (d), the serve benchmark (benchmarks/serve.py)",
+    )
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(s) for s in args.sizes.split(","))
@@ -616,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             quick=args.quick,
             workdir=workdir,
+            serve=not args.no_serve,
         )
     else:
         with tempfile.TemporaryDirectory(prefix="hmic-bench-") as tmp:
@@ -626,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
                 workers=args.workers,
                 quick=args.quick,
                 workdir=Path(tmp),
+                serve=not args.no_serve,
             )
     text = table(results)
     if args.out:

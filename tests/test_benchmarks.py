@@ -52,3 +52,6 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert results.single["one_process"] > 0
     assert (tmp_path / "seed.ttl").read_bytes() == (tmp_path / "seed-one-process.ttl").read_bytes()
     assert "validating in one process" in text
+    # (d) the serve benchmark's quick run, with every request answered
+    assert "## (d) Serving" in text and "| **entity pages** |" in text
+    assert "Some requests failed" not in text
