@@ -216,10 +216,10 @@ def _read_graph(path: str) -> Graph:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .validator_process import ValidatorProcess
+    from .validator_process import ValidatorProcess, spare_core
 
     # Started first, so pySHACL loads in the child while the releases are read.
-    with ValidatorProcess(background=not args.no_validate) as validator:
+    with ValidatorProcess(background=not args.no_validate and spare_core()) as validator:
         return _build(args, validator)
 
 

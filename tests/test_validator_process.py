@@ -126,3 +126,16 @@ def test_build_exit_codes_are_unchanged_with_the_child(tmp_path):
         check=False,
     )
     assert out.read_text(encoding="utf-8") == reference.stdout
+
+
+def test_a_child_is_used_only_with_a_spare_core(monkeypatch):
+    from hmic_graph import validator_process
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert validator_process.spare_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.9, 1.0, 1.0))  # the other core is busy
+    assert not validator_process.spare_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not validator_process.spare_core()  # one usable core: parent and child would take turns
