@@ -4,8 +4,8 @@
 registered by name and imported only when first used (as rdflib's plugins):
 
 - ``"oxigraph"``: a pyoxigraph ``Store``, on disk in a folder when a path is
-  given (the default kind for a path), in memory otherwise. Needs the
-  ``store`` extra (``pip install 'hmic-graph[store]'``).
+  given (the default kind for a path), in memory otherwise. pyoxigraph is
+  a core dependency of hmic-graph.
 - ``"memory"``: an rdflib ``Dataset`` in memory (the default without a path);
   needs nothing beyond the core dependencies.
 
@@ -749,7 +749,7 @@ def _pyoxigraph() -> Any:
         return importlib.import_module("pyoxigraph")
     except ImportError as exc:
         raise HmicGraphError(
-            "the oxigraph store needs pyoxigraph: pip install 'hmic-graph[store]' "
+            "the oxigraph store needs pyoxigraph, which is missing: pip install 'pyoxigraph>=0.5,<0.6' "
             "(or open_store(kind='memory') for a store in memory)"
         ) from exc
 
