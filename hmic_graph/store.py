@@ -1075,81 +1075,35 @@ def _values_clause(substitutions: Mapping[Any, Any]) -> str:
 # SHA-256: an edited .rq file runs as written). Each form has that text's
 # rows: its patterns, partitioned into sub-selects that each project every
 # variable of their patterns (or hide one used nowhere else), and its ORDER BY.
+# They live in queries/oxigraph/NAME.rq, each with the digest of its text.
 
-_OXIGRAPH_FORMS: dict[str, tuple[str, str]] = {
-    "release-subject": (
-        "357924d1e5e13a4ff6be51e71ed85ed50b0a958045a5da30fb952581597fac0b",
-        """SELECT ?release ?forceName ?inspectorateName WHERE {
-  ?release a hmic:PressRelease .
-  { SELECT ?release ?force WHERE { ?release hmic:about ?force } }
-  { SELECT ?release ?insp WHERE { ?release dcterms:publisher ?insp } }
-  { SELECT ?force ?forceName WHERE { ?force a hmic:PoliceForce ; schema:name ?forceName } }
-  { SELECT ?insp ?inspectorateName WHERE {
-      ?insp a hmic:Inspectorate ; schema:name ?inspectorateName } }
-}
-ORDER BY ?forceName ?release ?inspectorateName""",
-    ),
-    "quotes": (
-        "77e857f093ac1c9e751c2755fde91a6a3b461df05df12d643531996a13420263",
-        """SELECT ?speakerName ?postLabel ?text WHERE {
-  ?quote a hmic:Quote .
-  { SELECT ?quote ?speaker WHERE { ?quote schema:spokenByCharacter ?speaker } }
-  { SELECT ?quote ?text WHERE { ?quote schema:text ?text } }
-  { SELECT ?speaker ?speakerName WHERE { ?speaker schema:name ?speakerName } }
-  OPTIONAL { SELECT ?speaker ?postLabel WHERE {
-      ?speaker org:holds ?post . ?post rdfs:label ?postLabel } }
-}
-ORDER BY ?speakerName ?text ?postLabel""",
-    ),
-    "contact-points": (
-        "3aab95326bc064fa1568ee217b6002126ac25128cfb8471979c259366efdd0af",
-        """SELECT ?orgName ?label ?telephone ?hours ?opens ?closes WHERE {
-  { SELECT ?o ?cp WHERE { ?o schema:contactPoint ?cp } }
-  { SELECT ?o ?orgName WHERE { ?o schema:name ?orgName } }
-  ?cp a hmic:ContactPoint .
-  { SELECT ?cp ?label WHERE { ?cp schema:name ?label } }
-  { SELECT ?cp ?telephone WHERE { ?cp schema:telephone ?telephone } }
-  OPTIONAL { SELECT ?cp ?hours WHERE { ?cp schema:hoursAvailable ?hours } }
-  OPTIONAL { SELECT ?cp ?hours ?opens ?closes WHERE {
-      ?cp schema:hoursAvailable ?hours . ?hours schema:opens ?opens ; schema:closes ?closes } }
-}
-ORDER BY ?orgName ?telephone ?label ?hours ?opens ?closes""",
-    ),
-    "evidence": (
-        "e7dafd924f6820b7c492f2e68923bcd6516fb3974c36543c331781ab9146f7d0",
-        """SELECT ?thing ?type ?exact ?start ?end ?source WHERE {
-  VALUES ?type { hmic:Quote hmic:Finding hmic:StrategicAlliance }
-  ?thing a ?type .
-  { SELECT ?thing ?sel WHERE { ?thing hmic:evidence ?sel } }
-  { SELECT ?sel ?exact WHERE { ?sel oa:exact ?exact } }
-  { SELECT ?sel ?start WHERE { ?sel oa:start ?start } }
-  { SELECT ?sel ?end WHERE { ?sel oa:end ?end } }
-  OPTIONAL { SELECT ?sel ?source WHERE { ?sel dcterms:source ?source } }
-}
-ORDER BY ?source ?start ?end ?thing ?type""",
-    ),
-    "findings": (
-        "1fcc7ee090bd444f4769f36da1ec3a1164ee299f17e1b910a2d9d19853e9aa80",
-        """SELECT ?forceName ?kind ?description WHERE {
-  VALUES ?kind { hmic:Strength hmic:AreaForImprovement }
-  ?finding a ?kind .
-  { SELECT ?finding ?force WHERE { ?finding hmic:concerns ?force } }
-  { SELECT ?finding ?description WHERE { ?finding schema:description ?description } }
-  { SELECT ?force ?forceName WHERE { ?force schema:name ?forceName } }
-}
-ORDER BY ?forceName ?kind ?description""",
-    ),
-    "mentions": (
-        "ac0ef1a19bd1cb246118747f437dce03c4f7f63d1668cc3a384c13eee2e686fe",
-        """SELECT ?release ?name ?type WHERE {
-  ?release a hmic:PressRelease .
-  { SELECT ?release ?thing WHERE { ?release schema:mentions ?thing } }
-  { SELECT ?thing ?name WHERE { ?thing schema:name ?name } }
-  OPTIONAL { ?thing a ?type }
-}
-ORDER BY ?release ?name ?type""",
-    ),
-}
+
+@functools.cache
+def _oxigraph_forms() -> dict[str, tuple[str, str]]:
+    """``name -> (sha256 of the packaged text, Oxigraph form)``, from ``queries/oxigraph/*.rq``.
+
+    :raises ResourceError: a file has no digest line.
+    """
+    from importlib.resources import files
+
+    from .errors import ResourceError
+
+    digest_line = re.compile(
+        r"^# sha256 of the packaged text it stands for: ([0-9a-f]{64})$", re.MULTILINE
+    )
+    forms: dict[str, tuple[str, str]] = {}
+    folder = files("hmic_graph").joinpath("queries").joinpath("oxigraph")
+    for node in sorted(folder.iterdir(), key=lambda n: n.name):
+        if not node.name.endswith(".rq"):
+            continue
+        text = node.read_text(encoding="utf-8")
+        found = digest_line.search(text)
+        if found is None:
+            raise ResourceError(
+                "no 'sha256 of the packaged text' line", path=f"queries/oxigraph/{node.name}"
+            )
+        forms[node.name.removesuffix(".rq")] = (found.group(1), text)
+    return forms
 
 
 @functools.lru_cache(maxsize=64)
@@ -1157,7 +1111,7 @@ def _oxigraph_form(text: str) -> str:
     """The Oxigraph form of ``text`` if it is a bundled query that has one, else ``text``."""
     # Line ends as checked out on Windows do not change the query.
     digest = hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
-    for recorded, form in _OXIGRAPH_FORMS.values():
+    for recorded, form in _oxigraph_forms().values():
         if recorded == digest:
             return form
     return text

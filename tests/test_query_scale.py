@@ -1,6 +1,6 @@
 """Faster queries on an Oxigraph store, with the same rows in the same order.
 
-- the Oxigraph forms of bundled queries (``_OXIGRAPH_FORMS`` in
+- the Oxigraph forms of bundled queries (``queries/oxigraph/*.rq``, read by ``_oxigraph_forms`` in
   ``hmic_graph/store.py``) answer exactly as the packaged texts they replace;
 - ``ReleaseStore.query`` orders rows in Python exactly as Oxigraph's ORDER BY,
   and lets Oxigraph sort whatever it does not know how to order;
@@ -25,10 +25,10 @@ from hmic_graph.errors import QueryError
 from hmic_graph.resources import example_releases
 from hmic_graph.sparql import iri, list_queries, query
 from hmic_graph.store import (
-    _OXIGRAPH_FORMS,
     OxigraphStore,
     ReleaseStore,
     _final_order,
+    _oxigraph_forms,
     _prefixes,
     open_store,
 )
@@ -46,6 +46,8 @@ DEV_FILES = sorted(DEV.glob("*.txt"))[:12]
 TEXTS = {q.name: q.text for q in list_queries()}
 EX = "https://example.org/"
 EX_HMIC = "https://w3id.org/hmic-graph/ontology#"
+
+_OXIGRAPH_FORMS = _oxigraph_forms()
 
 
 def raw_rows(store: ReleaseStore, text: str, **options: Any) -> tuple[tuple[str | None, ...], ...]:
