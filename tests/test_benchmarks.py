@@ -55,3 +55,13 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     # (d) the serve benchmark's quick run, with every request answered
     assert "## (d) Serving" in text and "| **entity pages** |" in text
     assert "Some requests failed" not in text
+
+
+def test_the_stage_breakdown_covers_every_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    import stages
+
+    assert stages.main(["-n", "6"]) == 0
+    out = capsys.readouterr().out
+    for stage in stages.STAGES:
+        assert f"| {stage} |" in out
+    assert "6 synthetic releases" in out and "| all |" in out
