@@ -25,6 +25,7 @@ measurement. Python bytecode is cached under a temporary
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -638,9 +639,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     reps = args.reps or (5 if args.quick else 15)
     query_reps = 3 if args.quick else 5
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        workdir = args.keep
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            workdir = args.keep
+        else:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hmic-bench-")))
         results = run(
             sizes=sizes,
             reps=reps,
@@ -650,17 +654,6 @@ def main(argv: list[str] | None = None) -> int:
             workdir=workdir,
             serve=not args.no_serve,
         )
-    else:
-        with tempfile.TemporaryDirectory(prefix="hmic-bench-") as tmp:
-            results = run(
-                sizes=sizes,
-                reps=reps,
-                query_reps=query_reps,
-                workers=args.workers,
-                quick=args.quick,
-                workdir=Path(tmp),
-                serve=not args.no_serve,
-            )
     text = table(results)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -8,15 +8,10 @@ imported only when it runs.
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import sys
-from pathlib import Path
 from typing import Any
 
-from .errors import HmicGraphError
-
-__all__ = ["register_commands", "write_text_atomically"]
+__all__ = ["register_commands"]
 
 EXIT_OK = 0
 
@@ -41,28 +36,9 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
     html = ontology_html()
     if args.output:
-        write_text_atomically(Path(args.output), html)
+        from .export import write_text
+
+        write_text(html, args.output)
     else:
         sys.stdout.write(html)
     return EXIT_OK
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file renamed over it.
-
-    :raises HmicGraphError: the file cannot be written (the error names the path).
-    """
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise HmicGraphError(f"cannot write file: {exc.strerror or exc}", path=path) from exc
