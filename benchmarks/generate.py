@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmic_graph.resources import read_text
+from hmic_graph.model.resources import read_text
 
 __all__ = ["Force", "forces", "generate", "release_text", "write_releases"]
 

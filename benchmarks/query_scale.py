@@ -8,7 +8,7 @@ median wall time of several runs (after one warm-up; the ways are measured in
 turn within each run, so load on the machine falls on all of them alike; a
 way under 50 ms is repeated within a run and averaged):
 
-- ``store``: :meth:`hmic_graph.store.ReleaseStore.query` (rows as tuples of
+- ``store``: :meth:`hmic_graph.store.stores.ReleaseStore.query` (rows as tuples of
   strings): the library's read path;
 - ``before``: raw pyoxigraph on the query text as it was before the query
   work (the ``BEFORE`` texts below, else the packaged text), Oxigraph
@@ -29,7 +29,7 @@ way under 50 ms is repeated within a run and averaged):
 
 ``--build N`` first writes N synthetic releases (``benchmarks/generate.py``)
 to ``--releases DIR`` (unless it holds them already) and loads them into
-``STORE`` with :func:`hmic_graph.corpus.load_releases` (2 worker processes;
+``STORE`` with :func:`hmic_graph.ingest.corpus.load_releases` (2 worker processes;
 about 7-10 minutes for 10,000 releases).
 """
 
@@ -116,8 +116,8 @@ def build(store_dir: Path, releases_dir: Path, count: int) -> None:
     """Write ``count`` synthetic releases (if not there) and load them into a new store."""
     import generate
 
-    from hmic_graph.corpus import load_releases
-    from hmic_graph.store import open_store
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store.stores import open_store
 
     if len(list(releases_dir.glob("*.txt"))) != count:
         generate.write_releases(releases_dir, count)
@@ -171,8 +171,8 @@ def run(
 ) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from hmic_graph.sparql import list_queries
-    from hmic_graph.store import OxigraphStore, _oxigraph_form, _prefixes, open_store
+    from hmic_graph.sparql.query import list_queries
+    from hmic_graph.store.stores import OxigraphStore, _oxigraph_form, _prefixes, open_store
 
     prefixes = _prefixes()
     queries = [q for q in list_queries() if names is None or q.name in names]

@@ -7,7 +7,7 @@ Measures, on this machine, each against a baseline measured in the same run:
 (a) ``hmic-graph build`` on the bundled seed, the whole process, against
     ``python -c "import rdflib, pyshacl"`` (median of several runs);
 (b) loading N synthetic releases (``benchmarks/generate.py``) into an
-    on-disk store with :func:`hmic_graph.corpus.load_releases` (extraction,
+    on-disk store with :func:`hmic_graph.ingest.corpus.load_releases` (extraction,
     graph, pySHACL validation, storing), in releases per second and peak RSS,
     against a naive sequential pipeline (an rdflib graph per release, pySHACL
     per release, merged into one rdflib graph);
@@ -233,12 +233,12 @@ def bench_single(env: dict[str, str], reps: int, workdir: Path) -> dict[str, Any
     )
     baseline = [sys.executable, "-c", "import rdflib, pyshacl"]
     # The same command with validation kept in one process, to show what the
-    # child process (hmic_graph.validator_process) buys.
+    # child process (hmic_graph.ingest.validator_process) buys.
     one_process = [
         sys.executable,
         "-c",
-        "import sys, hmic_graph.validator_process as v; v._can_fork = lambda: False; "
-        "from hmic_graph.cli import main; sys.exit(main(sys.argv[1:]))",
+        "import sys, hmic_graph.ingest.validator_process as v; v._can_fork = lambda: False; "
+        "from hmic_graph.cli.main import main; sys.exit(main(sys.argv[1:]))",
         "build",
         "-o",
         str(workdir / "seed-one-process.ttl"),
@@ -271,8 +271,8 @@ def bench_single(env: dict[str, str], reps: int, workdir: Path) -> dict[str, Any
 
 
 def _measure_corpus(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
-    from hmic_graph.corpus import load_releases
-    from hmic_graph.store import open_store
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store.stores import open_store
 
     start = time.perf_counter()
     with TreeSampler() as sampler, open_store(store_dir) as store:
@@ -294,8 +294,8 @@ def _measure_naive(folder: Path) -> dict[str, Any]:
     import pyshacl
     from rdflib import Graph
 
-    from hmic_graph.build import load_release
-    from hmic_graph.resources import shapes_graph
+    from hmic_graph.ingest.releases import load_release
+    from hmic_graph.rdf.ontology import shapes_graph
 
     start = time.perf_counter()
     shapes = shapes_graph()
@@ -374,9 +374,9 @@ def _median_ms(action: Callable[[], object], reps: int) -> float:
 def _measure_queries(
     store_dir: Path, reps: int, with_rdflib: bool, only: str | None = None
 ) -> dict[str, Any]:
-    from hmic_graph.sparql import list_queries
-    from hmic_graph.sparql import query as rdflib_query
-    from hmic_graph.store import _prefixes, open_store
+    from hmic_graph.sparql.query import list_queries
+    from hmic_graph.sparql.query import query as rdflib_query
+    from hmic_graph.store.stores import _prefixes, open_store
 
     results: dict[str, Any] = {}
     with open_store(store_dir, create=False) as store:
@@ -465,7 +465,7 @@ def table(results: Results) -> str:
         "",
         "## (b) Corpus: extract, build, validate (pySHACL, per release), store",
         "",
-        "Fast: `hmic_graph.corpus.load_releases` into an on-disk Oxigraph store. "
+        "Fast: `hmic_graph.ingest.corpus.load_releases` into an on-disk Oxigraph store. "
         "Naive: one process, an rdflib graph and a pySHACL run per release (shapes "
         "parsed once), merged into one rdflib graph. Peak RSS: the measuring process's "
         "own peak + the peak of its workers' summed RSS (sampled every 0.1 s from /proc).",
@@ -554,7 +554,7 @@ def run(
     results = Results(info, single, corpus, workers, quick=quick)
     largest = max(stores)
     rdflib_size = RDFLIB_QUERY_SIZE if RDFLIB_QUERY_SIZE in stores else min(stores)
-    from hmic_graph.sparql import list_queries
+    from hmic_graph.sparql.query import list_queries
 
     for size in sorted({rdflib_size, largest}):
         rows: dict[str, Any] = {}

@@ -5,7 +5,7 @@
     python benchmarks/serve.py --keep DIR       # keep (and next time reuse) the store in DIR
 
 Builds an on-disk store of N synthetic releases (``benchmarks/generate.py``,
-loaded with :func:`hmic_graph.corpus.load_releases`, without SHACL: the
+loaded with :func:`hmic_graph.ingest.corpus.load_releases`, without SHACL: the
 generated releases conform), starts ``hmic-graph serve`` on it as a
 subprocess (``python -m hmic_graph serve``, extra options with
 ``--server-arg``) on a free port of 127.0.0.1, warms it up with 300
@@ -100,8 +100,8 @@ def build_store(workdir: Path, releases: int, seed: int) -> Path:
     """
     from generate import write_releases
 
-    from hmic_graph.corpus import load_releases
-    from hmic_graph.store import open_store
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store.stores import open_store
 
     store_dir = workdir / f"store-{releases}-seed{seed}"
     marker = workdir / f"store-{releases}-seed{seed}.json"
@@ -131,8 +131,8 @@ def build_store(workdir: Path, releases: int, seed: int) -> Path:
 
 def store_facts(store_dir: Path) -> tuple[dict[str, list[str]], int]:
     """(class label -> the local ``/id/...`` paths of its instances, sorted; triples in the store)."""
-    from hmic_graph.namespaces import DEFAULT_BASE
-    from hmic_graph.store import open_store
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.store.stores import open_store
 
     found: dict[str, list[str]] = {}
     with open_store(store_dir, create=False) as store:
@@ -534,7 +534,7 @@ def run(
     """Build the store, start the server, warm it up, measure; the server is stopped after."""
     from run import machine
 
-    from hmic_graph.sparql import list_queries
+    from hmic_graph.sparql.query import list_queries
 
     info = machine()  # load average before anything of ours runs
     store_dir = build_store(workdir, releases, seed)

@@ -4,7 +4,7 @@
 
 Writes N synthetic releases (``benchmarks/generate.py``), warms the caches on
 the first five, then times, in process CPU time, each stage a worker of
-:func:`hmic_graph.corpus.load_releases` runs for every release: reading and
+:func:`hmic_graph.ingest.corpus.load_releases` runs for every release: reading and
 extracting the release and building its graph; pySHACL validation; writing
 its N-Quads for the store. Prints one Markdown table with milliseconds per
 release and each stage's share.
@@ -32,10 +32,10 @@ STAGES = ("extract + graph", "validate (pySHACL)", "N-Quads")
 
 def measure(folder: Path) -> tuple[dict[str, float], int]:
     """CPU seconds per stage summed over the releases in ``folder``, and how many there were."""
-    from hmic_graph.build import load_parts
-    from hmic_graph.corpus import release_nquads
-    from hmic_graph.sources import read_source
-    from hmic_graph.validation import validate
+    from hmic_graph.extract.sources import read_source
+    from hmic_graph.ingest.corpus import release_nquads
+    from hmic_graph.ingest.releases import load_parts
+    from hmic_graph.rdf.validation import validate
 
     files = sorted(folder.glob("*.txt"))
     for path in files[:5]:  # warm: regexes compiled, shapes parsed

@@ -16,9 +16,10 @@ from pathlib import Path
 import networkx as nx
 
 from hmic_graph import to_networkx
-from hmic_graph.build import load_corpus, load_source, merge_graphs
-from hmic_graph.resources import example_releases
-from hmic_graph.sources import source_from_text
+from hmic_graph.extract.sources import source_from_text
+from hmic_graph.ingest.releases import load_corpus, load_source
+from hmic_graph.model.resources import example_releases
+from hmic_graph.rdf.build import merge_graphs
 
 
 def main(paths: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from hmic_graph import load_release, query, serialize, validate
-from hmic_graph.resources import example_releases
+from hmic_graph.model.resources import example_releases
 
 
 def main(argv: list[str]) -> None:

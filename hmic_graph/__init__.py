@@ -18,86 +18,82 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_release": "hmic_graph.build",
-    "build_graph": "hmic_graph.build",
+    "load_release": "hmic_graph.ingest.releases",
+    "build_graph": "hmic_graph.rdf.build",
     "extract_release": "hmic_graph.extract",
-    "validate": "hmic_graph.validation",
-    "ValidationReport": "hmic_graph.validation",
-    "ValidationResult": "hmic_graph.validation",
-    "query": "hmic_graph.sparql",
-    "list_queries": "hmic_graph.sparql",
-    "QueryResult": "hmic_graph.sparql",
-    "to_networkx": "hmic_graph.network",
-    "serialize": "hmic_graph.export",
-    "write": "hmic_graph.export",
-    "RdfFormat": "hmic_graph.export",
-    "HmicGraphError": "hmic_graph.errors",
-    "ReleaseReadError": "hmic_graph.errors",
-    "QueryError": "hmic_graph.errors",
-    "ValidationFailed": "hmic_graph.errors",
-    "ExportError": "hmic_graph.errors",
-    "ResourceError": "hmic_graph.errors",
+    "validate": "hmic_graph.rdf.validation",
+    "ValidationReport": "hmic_graph.rdf.validation",
+    "ValidationResult": "hmic_graph.rdf.validation",
+    "query": "hmic_graph.sparql.query",
+    "list_queries": "hmic_graph.sparql.query",
+    "QueryResult": "hmic_graph.sparql.query",
+    "to_networkx": "hmic_graph.rdf.network",
+    "serialize": "hmic_graph.rdf.export",
+    "write": "hmic_graph.rdf.export",
+    "RdfFormat": "hmic_graph.rdf.export",
+    "HmicGraphError": "hmic_graph.model.errors",
+    "ReleaseReadError": "hmic_graph.model.errors",
+    "QueryError": "hmic_graph.model.errors",
+    "ValidationFailed": "hmic_graph.model.errors",
+    "ExportError": "hmic_graph.model.errors",
+    "ResourceError": "hmic_graph.model.errors",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
 if TYPE_CHECKING:
-    from .build import (
-        build_graph as build_graph,
-    )
-    from .build import (
-        load_release as load_release,
-    )
-    from .errors import (
-        ExportError as ExportError,
-    )
-    from .errors import (
-        HmicGraphError as HmicGraphError,
-    )
-    from .errors import (
-        QueryError as QueryError,
-    )
-    from .errors import (
-        ReleaseReadError as ReleaseReadError,
-    )
-    from .errors import (
-        ResourceError as ResourceError,
-    )
-    from .errors import (
-        ValidationFailed as ValidationFailed,
-    )
-    from .export import (
-        RdfFormat as RdfFormat,
-    )
-    from .export import (
-        serialize as serialize,
-    )
-    from .export import (
-        write as write,
-    )
-    from .extract import (
+    from hmic_graph.extract import (
         extract_release as extract_release,
     )
-    from .network import (
+    from hmic_graph.ingest.releases import load_release as load_release
+    from hmic_graph.model.errors import (
+        ExportError as ExportError,
+    )
+    from hmic_graph.model.errors import (
+        HmicGraphError as HmicGraphError,
+    )
+    from hmic_graph.model.errors import (
+        QueryError as QueryError,
+    )
+    from hmic_graph.model.errors import (
+        ReleaseReadError as ReleaseReadError,
+    )
+    from hmic_graph.model.errors import (
+        ResourceError as ResourceError,
+    )
+    from hmic_graph.model.errors import (
+        ValidationFailed as ValidationFailed,
+    )
+    from hmic_graph.rdf.build import build_graph as build_graph
+    from hmic_graph.rdf.export import (
+        RdfFormat as RdfFormat,
+    )
+    from hmic_graph.rdf.export import (
+        serialize as serialize,
+    )
+    from hmic_graph.rdf.export import (
+        write as write,
+    )
+    from hmic_graph.rdf.network import (
         to_networkx as to_networkx,
     )
-    from .sparql import (
-        QueryResult as QueryResult,
-    )
-    from .sparql import (
-        list_queries as list_queries,
-    )
-    from .sparql import (
-        query as query,
-    )
-    from .validation import (
+    from hmic_graph.rdf.validation import (
         ValidationReport as ValidationReport,
     )
-    from .validation import (
+    from hmic_graph.rdf.validation import (
         ValidationResult as ValidationResult,
     )
-    from .validation import (
+    from hmic_graph.rdf.validation import (
         validate as validate,
+    )
+    from hmic_graph.sparql.query import (
+        QueryResult as QueryResult,
+    )
+    from hmic_graph.sparql.query import (
+        list_queries as list_queries,
+    )
+    from hmic_graph.sparql.query import (
+        query as query,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from hmic_graph.build import load_source
-from hmic_graph.resources import example_releases
-from hmic_graph.sources import source_from_text
+from hmic_graph.extract.sources import source_from_text
+from hmic_graph.ingest.releases import load_source
+from hmic_graph.model.resources import example_releases
 
 
 @pytest.fixture(scope="session")

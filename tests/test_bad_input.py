@@ -1,9 +1,9 @@
 """Bad input loses nothing: every file gives a conforming graph or a clear error.
 
-Each case is tried twice: through the API (:func:`hmic_graph.build.load_release`
+Each case is tried twice: through the API (:func:`hmic_graph.ingest.releases.load_release`
 on the file) and through the command line (``python -m hmic_graph build FILE
 -o OUT``). A case either gives a graph that conforms to the shapes, or an
-:class:`~hmic_graph.errors.HmicGraphError` whose message names the file and
+:class:`~hmic_graph.model.errors.HmicGraphError` whose message names the file and
 the problem; on the command line an error is exit status 2, no traceback, and
 no output file (an existing one is left as it was).
 """
@@ -25,11 +25,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from hmic_graph import validate
-from hmic_graph.build import load_release
-from hmic_graph.cli import EXIT_ERROR, EXIT_OK, main
-from hmic_graph.errors import HmicGraphError, ReleaseReadError
-from hmic_graph.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA
-from hmic_graph.sources import MAX_RELEASE_BYTES, DecodingWarning, read_source
+from hmic_graph.cli.main import EXIT_ERROR, EXIT_OK, main
+from hmic_graph.extract.sources import MAX_RELEASE_BYTES, DecodingWarning, read_source
+from hmic_graph.ingest.releases import load_release
+from hmic_graph.model.errors import HmicGraphError, ReleaseReadError
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA
 
 RELEASES = Path(__file__).parent / "releases"
 FORCE = DEFAULT_BASE + "force/"
@@ -492,7 +492,7 @@ def test_endless_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
     code = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-        "from hmic_graph.cli import main\n"
+        "from hmic_graph.cli.main import main\n"
         f"sys.exit(main(['build', '/dev/zero', '-o', {str(tmp_path / 'z.ttl')!r}]))\n"
     )
     result = subprocess.run(
@@ -580,7 +580,7 @@ def test_serializer_failure_keeps_old_output(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hmic_graph import export
+    from hmic_graph.rdf import export
 
     def broken(graph: Graph) -> str:
         raise RuntimeError("serializer crashed")
@@ -681,7 +681,7 @@ def test_hostile_text_is_read_in_bounded_time(text: str, tmp_path: Path) -> None
     code = (
         "import time\n"
         "from hmic_graph.extract import extract_release\n"
-        "from hmic_graph.sources import read_source\n"
+        "from hmic_graph.extract.sources import read_source\n"
         f"source = read_source({str(path)!r})\n"
         "extract_release(source.text[:100])  # load the gazetteer and patterns first\n"
         "began = time.perf_counter()\n"

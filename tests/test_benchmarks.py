@@ -25,9 +25,9 @@ def test_generator_is_deterministic_and_covers_the_43_forces() -> None:
 def test_generated_releases_load_and_conform() -> None:
     from rdflib.namespace import RDF
 
-    from hmic_graph.build import load_release
-    from hmic_graph.namespaces import HMIC
-    from hmic_graph.validation import validate
+    from hmic_graph.ingest.releases import load_release
+    from hmic_graph.model.namespaces import HMIC
+    from hmic_graph.rdf.validation import validate
 
     names = set()
     for _name, text in generate.generate(5, seed=7):

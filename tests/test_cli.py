@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from hmic_graph.cli import EXIT_ERROR, EXIT_INVALID, EXIT_OK, main
+from hmic_graph.cli.main import EXIT_ERROR, EXIT_INVALID, EXIT_OK, main
 
 KENT = """Kent Police praised for its work on burglary
 

@@ -8,8 +8,8 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from hmic_graph import load_release, query
-from hmic_graph.build import load_corpus
-from hmic_graph.namespaces import HMIC, SCHEMA
+from hmic_graph.ingest.releases import load_corpus
+from hmic_graph.model.namespaces import HMIC, SCHEMA
 
 PAGE = """#031/2011 Surrey Police makes progress on victims of crime
 

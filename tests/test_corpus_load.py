@@ -9,7 +9,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from hmic_graph import resources
+from hmic_graph.model import resources
+from hmic_graph.rdf import ontology
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -24,8 +25,8 @@ def _quads(store: object) -> set[str]:
 
 
 def test_parallel_load_equals_sequential_load(tmp_path: Path) -> None:
-    from hmic_graph.corpus import load_releases
-    from hmic_graph.store import open_store
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store.stores import open_store
 
     paths = generate.write_releases(tmp_path / "releases", 5, seed=11)
     broken = tmp_path / "releases" / "zz-empty.txt"
@@ -46,8 +47,8 @@ def test_parallel_load_equals_sequential_load(tmp_path: Path) -> None:
 
 
 def test_memory_store_gets_the_same_graphs(tmp_path: Path) -> None:
-    from hmic_graph.corpus import load_releases
-    from hmic_graph.store import open_store
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store.stores import open_store
 
     paths = generate.write_releases(tmp_path, 2, seed=5)
     with open_store() as fast, open_store() as slow:
@@ -62,7 +63,7 @@ def test_memory_store_gets_the_same_graphs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("parts", [("ontology", "hmic.ttl"), ("shapes", "hmic.shacl.ttl")])
 def test_bundled_turtle_parses_as_rdflib_parses_it(parts: tuple[str, str]) -> None:
     text = resources.read_text(*parts)
-    fast = resources._parse_turtle(text, "/".join(parts))
+    fast = ontology._parse_turtle(text, "/".join(parts))
     reference = Graph().parse(data=text, format="turtle")
     assert isomorphic(fast, reference)
     assert dict(fast.namespaces()) == dict(reference.namespaces())

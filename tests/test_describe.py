@@ -14,15 +14,15 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
 from hmic_graph import __version__
-from hmic_graph.build import load_release, load_source
-from hmic_graph.describe import OGL_V3, SD, describe_dataset, mint
-from hmic_graph.errors import HmicGraphError
-from hmic_graph.export import serialize
-from hmic_graph.namespaces import DEFAULT_BASE, HMIC, SCHEMA
-from hmic_graph.resources import example_releases
-from hmic_graph.sources import source_from_text
-from hmic_graph.store import open_store
-from hmic_graph.validation import validate
+from hmic_graph.extract.sources import source_from_text
+from hmic_graph.ingest.releases import load_release, load_source
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, SCHEMA
+from hmic_graph.model.resources import example_releases
+from hmic_graph.rdf.describe import OGL_V3, SD, describe_dataset, mint
+from hmic_graph.rdf.export import serialize
+from hmic_graph.rdf.validation import validate
+from hmic_graph.store.stores import open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -258,5 +258,5 @@ def test_a_store_is_described_like_its_graphs(kind: str, graphs: dict[str, Graph
     with open_store(kind=kind) as store:
         for name, graph in graphs.items():
             store.add_graph(name, graph)
-        from_store = describe_dataset(store, build_time=WHEN)
+        from_store = describe_dataset(store.graphs(), build_time=WHEN)
     assert set(from_store) == set(describe_dataset(graphs, build_time=WHEN))

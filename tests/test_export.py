@@ -1,4 +1,4 @@
-"""Tests of hmic_graph.export: formats, determinism, round trips and atomic writes."""
+"""Tests of hmic_graph.rdf.export: formats, determinism, round trips and atomic writes."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from hmic_graph import resources
-from hmic_graph.errors import ExportError
-from hmic_graph.export import (
+from hmic_graph.model import resources
+from hmic_graph.model.errors import ExportError
+from hmic_graph.rdf.export import (
     RdfFormat,
     exporter_names,
     register_exporter,
@@ -38,7 +38,7 @@ SEEDS = ("0", "1", "42")
 CHILD = """
 import sys
 from rdflib import Dataset, Graph, URIRef
-from hmic_graph import export
+from hmic_graph.rdf import export
 fmt, data = sys.argv[1], sys.argv[2]
 graph = Graph().parse(data, format="turtle")
 if fmt in ("trig", "nquads"):

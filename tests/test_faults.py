@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from hmic_graph.build import load_corpus, merge_graphs
-from hmic_graph.store import open_store
+from hmic_graph.ingest.releases import load_corpus
+from hmic_graph.rdf.build import merge_graphs
+from hmic_graph.store.stores import open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 
@@ -57,7 +58,7 @@ def test_build_needs_no_network(tmp_path: Path) -> None:
         "socket.socket.connect = refuse\n"
         "socket.create_connection = refuse\n"
         "socket.getaddrinfo = refuse\n"
-        "from hmic_graph.cli import main\n"
+        "from hmic_graph.cli.main import main\n"
         f"sys.exit(main(['build', '-o', {str(out)!r}]))\n"
     )
     result = subprocess.run(

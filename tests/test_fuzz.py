@@ -5,7 +5,7 @@ the extractor keys on; releases assembled from typical fragments and then
 damaged; and the dev releases (``tests/releases/dev/*.txt``) damaged the
 same way. For every input:
 
-- only a :class:`~hmic_graph.errors.HmicGraphError` may be raised, and only
+- only a :class:`~hmic_graph.model.errors.HmicGraphError` may be raised, and only
   for text that is blank; any other text gives a graph;
 - the graph conforms to the shapes and has no blank nodes;
 - every evidence selector's ``oa:exact`` is ``articleBody[oa:start:oa:end]``
@@ -30,13 +30,13 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from hmic_graph import validate
-from hmic_graph.build import load_source
-from hmic_graph.errors import HmicGraphError, ReleaseReadError
-from hmic_graph.export import serialize
 from hmic_graph.extract.gazetteer import gazetteer
-from hmic_graph.namespaces import HMIC, OA, SCHEMA
-from hmic_graph.resources import example_releases
-from hmic_graph.sources import source_from_text
+from hmic_graph.extract.sources import source_from_text
+from hmic_graph.ingest.releases import load_source
+from hmic_graph.model.errors import HmicGraphError, ReleaseReadError
+from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
+from hmic_graph.model.resources import example_releases
+from hmic_graph.rdf.export import serialize
 
 DEV = Path(__file__).parent / "releases" / "dev"
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from hmic_graph import cli, corpus
-from hmic_graph.resources import example_releases
-from hmic_graph.store import open_store
+from hmic_graph.cli import main as cli
+from hmic_graph.ingest import corpus
+from hmic_graph.model.resources import example_releases
+from hmic_graph.store.stores import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -42,7 +43,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def main(monkeypatch: pytest.MonkeyPatch) -> Main:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.store_cli",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.cli.store",))
     return cli.main
 
 
@@ -175,7 +176,7 @@ def test_workers_below_one_or_not_a_number_is_a_usage_error(
 
 
 def test_skipped_reports_each_release_as_it_is_skipped(tmp_path: Path) -> None:
-    from hmic_graph.validation import ValidationReport
+    from hmic_graph.rdf.validation import ValidationReport
 
     good = DEV / DEV_NAMES[0]
     empty = tmp_path / "empty.txt"

@@ -1,4 +1,4 @@
-"""Tests of hmic_graph.network: the projected NetworkX graph."""
+"""Tests of hmic_graph.rdf.network: the projected NetworkX graph."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import ORG, RDF
 
-from hmic_graph.network import DEFAULT_RELATIONS, to_networkx
+from hmic_graph.rdf.network import DEFAULT_RELATIONS, to_networkx
 
 DATA = Path(__file__).parent / "data" / "network-sample.ttl"
 ID = "https://w3id.org/hmic-graph/id/"

@@ -14,9 +14,9 @@ pytest.importorskip("jinja2", reason="the docs extra (jinja2) is not installed")
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from hmic_graph.namespaces import HMIC
-from hmic_graph.ontology_docs import ontology_html, ontology_model
-from hmic_graph.resources import ontology_graph
+from hmic_graph.model.namespaces import HMIC
+from hmic_graph.rdf.ontology import ontology_graph
+from hmic_graph.serve.ontology_docs import ontology_html, ontology_model
 
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -138,9 +138,9 @@ def test_model_records_hierarchy_and_domains() -> None:
 
 def _cli(args: list[str]) -> subprocess.CompletedProcess[str]:
     code = (
-        "import sys, hmic_graph.cli as cli\n"
-        "if 'hmic_graph.docs_cli' not in cli.COMMAND_MODULES:\n"
-        "    cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'hmic_graph.docs_cli')\n"
+        "import sys, hmic_graph.cli.main as cli\n"
+        "if 'hmic_graph.cli.docs' not in cli.COMMAND_MODULES:\n"
+        "    cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'hmic_graph.cli.docs')\n"
         "sys.exit(cli.main(sys.argv[1:]))\n"
     )
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from hmic_graph import cli
-from hmic_graph.errors import HmicGraphError
-from hmic_graph.push import PushReport, push, update_request
-from hmic_graph.store import ReleaseStore, open_store
+from hmic_graph.cli import main as cli
+from hmic_graph.ingest.push import PushReport, push, update_request
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.store.stores import ReleaseStore, open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 RELEASES = [DEV / "002_norfolk-suffolk-effectiveness.txt", DEV / "005_kent-crime-data.txt"]
@@ -280,7 +280,7 @@ def test_bad_arguments(store: ReleaseStore) -> None:
 def test_cli_push(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.store_cli",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.cli.store",))
     clear(server)
     db = tmp_path / "db"
     assert cli.main(["load", str(RELEASES[0]), "--store", str(db)]) == 0

@@ -1,4 +1,4 @@
-"""Tests of hmic_graph.sparql: named queries, bindings, errors and result formats."""
+"""Tests of hmic_graph.sparql.query: named queries, bindings, errors and result formats."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from hmic_graph.errors import QueryError
-from hmic_graph.sparql import NamedQuery, QueryResult, iri, list_queries, query
+from hmic_graph.model.errors import QueryError
+from hmic_graph.sparql.query import NamedQuery, QueryResult, iri, list_queries, query
 
 DATA = Path(__file__).parent / "data" / "network-sample.ttl"
 # The package exports a function named "query", so fetch the module itself.
-query_module = importlib.import_module("hmic_graph.sparql")
+query_module = importlib.import_module("hmic_graph.sparql.query")
 QUERIES = Path(__file__).parent.parent / "hmic_graph" / "queries"
 NAMES = [
     "release-subject",

@@ -20,11 +20,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from hmic_graph.build import load_release
-from hmic_graph.errors import QueryError
-from hmic_graph.resources import example_releases
-from hmic_graph.sparql import iri, list_queries, query
-from hmic_graph.store import (
+from hmic_graph.ingest.releases import load_release
+from hmic_graph.model.errors import QueryError
+from hmic_graph.model.resources import example_releases
+from hmic_graph.sparql.query import iri, list_queries, query
+from hmic_graph.store.stores import (
     OxigraphStore,
     ReleaseStore,
     _final_order,

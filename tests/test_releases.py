@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from hmic_graph import extract_release, load_release, validate
-from hmic_graph.evaluate import CATEGORIES, evaluate_folder, expected_items, release_items
-from hmic_graph.sources import read_source
+from hmic_graph.extract.sources import read_source
+from hmic_graph.ingest.evaluate import CATEGORIES, evaluate_folder, expected_items, release_items
 
 RELEASES = Path(__file__).parent / "releases"
 DEV = sorted((RELEASES / "dev").glob("*.txt"))

@@ -36,13 +36,13 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
-from hmic_graph.namespaces import DEFAULT_BASE
-from hmic_graph.resources import example_releases
+from hmic_graph.model.namespaces import DEFAULT_BASE
+from hmic_graph.model.resources import example_releases
 from hmic_graph.serve import create_app
 from hmic_graph.serve.negotiation import negotiate
 from hmic_graph.serve.pages import iri_for_path, local_path, sentence_context
 from hmic_graph.serve.protocol import ProtocolError, inspect_query
-from hmic_graph.store import ReleaseStore, open_store
+from hmic_graph.store.stores import ReleaseStore, open_store
 
 RELEASES = Path(__file__).parent / "releases"
 XSS_QUOTE = "<script>alert(1)</script>"
@@ -333,7 +333,7 @@ def test_get_without_query_shows_the_form_to_browsers(client: TestClient) -> Non
 
 
 def test_named_competency_queries_run_through_the_endpoint(client: TestClient) -> None:
-    from hmic_graph.sparql import list_queries
+    from hmic_graph.sparql.query import list_queries
 
     for named in list_queries():
         response = client.get("/sparql", params={"query": named.text})
@@ -658,7 +658,7 @@ def test_inspect_query_refuses_before_running() -> None:
 
 
 def test_create_app_checks_its_arguments(store: ReleaseStore) -> None:
-    from hmic_graph.errors import HmicGraphError
+    from hmic_graph.model.errors import HmicGraphError
 
     with pytest.raises(HmicGraphError):
         create_app(store, base="not an iri/")
@@ -687,8 +687,8 @@ def test_memory_store_is_served_through_rdflib() -> None:
 
 def test_importing_the_serve_package_and_clis_does_not_import_the_web_stack() -> None:
     code = (
-        "import sys, hmic_graph.serve, hmic_graph.serve.cli, hmic_graph.docs_cli, hmic_graph.cli as cli\n"
-        "cli.COMMAND_MODULES = tuple(dict.fromkeys((*cli.COMMAND_MODULES, 'hmic_graph.serve.cli', 'hmic_graph.docs_cli')))\n"
+        "import sys, hmic_graph.serve, hmic_graph.cli.serve, hmic_graph.cli.docs, hmic_graph.cli.main as cli\n"
+        "cli.COMMAND_MODULES = tuple(dict.fromkeys((*cli.COMMAND_MODULES, 'hmic_graph.cli.serve', 'hmic_graph.cli.docs')))\n"
         "cli._parser()\n"
         "print(sorted(m for m in ('starlette', 'uvicorn', 'jinja2', 'httpx') if m in sys.modules))\n"
     )
@@ -698,8 +698,8 @@ def test_importing_the_serve_package_and_clis_does_not_import_the_web_stack() ->
 
 def run_cli(args: list[str]) -> tuple[int, str]:
     code = (
-        "import sys, hmic_graph.cli as cli\n"
-        "extra = tuple(m for m in ('hmic_graph.serve.cli', 'hmic_graph.docs_cli') if m not in cli.COMMAND_MODULES)\n"
+        "import sys, hmic_graph.cli.main as cli\n"
+        "extra = tuple(m for m in ('hmic_graph.cli.serve', 'hmic_graph.cli.docs') if m not in cli.COMMAND_MODULES)\n"
         "cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, *extra)\n"
         "sys.exit(cli.main(sys.argv[1:]))\n"
     )

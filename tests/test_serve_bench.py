@@ -37,8 +37,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
-from hmic_graph.namespaces import DEFAULT_BASE
-from hmic_graph.resources import example_releases
+from hmic_graph.model.namespaces import DEFAULT_BASE
+from hmic_graph.model.resources import example_releases
 from hmic_graph.serve import create_app
 from hmic_graph.serve.backend import backend_for
 from hmic_graph.serve.cache import NOT_CACHED, VersionedCache
@@ -50,8 +50,8 @@ from hmic_graph.serve.protocol import (
     cached_inspection,
     inspect_query,
 )
-from hmic_graph.sparql import list_queries
-from hmic_graph.store import ReleaseStore, open_store
+from hmic_graph.sparql.query import list_queries
+from hmic_graph.store.stores import ReleaseStore, open_store
 
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "serve.py"
 RELEASES = Path(__file__).parent / "releases"
@@ -273,7 +273,7 @@ def test_cache_bounds_hold() -> None:
 
 
 def test_batched_labels_equal_single_lookups(seed_store: ReleaseStore) -> None:
-    from hmic_graph.resources import ontology_graph
+    from hmic_graph.rdf.ontology import ontology_graph
 
     backend = backend_for(seed_store)
     pages = EntityPages(backend, base=DEFAULT_BASE, vocabulary=ontology_graph())

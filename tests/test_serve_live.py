@@ -34,9 +34,9 @@ from typing import Any
 
 import pytest
 
-from hmic_graph.namespaces import DEFAULT_BASE
-from hmic_graph.sparql import list_queries
-from hmic_graph.store import open_store
+from hmic_graph.model.namespaces import DEFAULT_BASE
+from hmic_graph.sparql.query import list_queries
+from hmic_graph.store.stores import open_store
 
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
@@ -53,9 +53,9 @@ CONCURRENCY = 8
 
 # Runs the CLI with the serve command registered, whether or not cli.py lists it yet.
 LAUNCHER = (
-    "import sys, hmic_graph.cli as cli\n"
-    "if 'hmic_graph.serve.cli' not in cli.COMMAND_MODULES:\n"
-    "    cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'hmic_graph.serve.cli')\n"
+    "import sys, hmic_graph.cli.main as cli\n"
+    "if 'hmic_graph.cli.serve' not in cli.COMMAND_MODULES:\n"
+    "    cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'hmic_graph.cli.serve')\n"
     "sys.exit(cli.main(sys.argv[1:]))\n"
 )
 

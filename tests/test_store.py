@@ -17,16 +17,16 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from hmic_graph import cli
-from hmic_graph.build import load_release, load_source
-from hmic_graph.errors import HmicGraphError, QueryError, ValidationFailed
-from hmic_graph.export import serialize, to_dataset
-from hmic_graph.namespaces import HMIC, OA, SCHEMA
-from hmic_graph.resources import example_releases
-from hmic_graph.sources import source_from_text
-from hmic_graph.sparql import QueryResult, iri, list_queries, query
-from hmic_graph.store import ReleaseStore, open_store, register_store, store_kinds
-from hmic_graph.validation import ValidationReport, ValidationResult, validate
+from hmic_graph.cli import main as cli
+from hmic_graph.extract.sources import source_from_text
+from hmic_graph.ingest.releases import load_release, load_source
+from hmic_graph.model.errors import HmicGraphError, QueryError, ValidationFailed
+from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
+from hmic_graph.model.resources import example_releases
+from hmic_graph.rdf.export import serialize, to_dataset
+from hmic_graph.rdf.validation import ValidationReport, ValidationResult, validate
+from hmic_graph.sparql.query import QueryResult, iri, list_queries, query
+from hmic_graph.store.stores import ReleaseStore, open_store, register_store, store_kinds
 
 pytest.importorskip("pyoxigraph")
 
@@ -179,7 +179,7 @@ def test_registered_kind_is_imported_on_first_use() -> None:
         with pytest.raises(HmicGraphError, match="cannot load the store kind 'broken'"):
             open_store(kind="broken")
     finally:
-        from hmic_graph import store as store_module
+        from hmic_graph.store import stores as store_module
 
         store_module._KINDS.pop("broken")
 
@@ -321,7 +321,7 @@ def test_store_export_equals_the_build_export(corpus: dict[str, Graph]) -> None:
 def test_invalid_release_writes_nothing(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hmic_graph import validation
+    from hmic_graph.rdf import validation
 
     failing = ValidationReport(
         conforms=False,
@@ -381,7 +381,7 @@ def test_describe_gives_subject_triples_and_evidence(loaded: ReleaseStore) -> No
 def test_store_rows_equal_the_in_memory_rows(
     named: object, loaded: ReleaseStore, merged: Graph
 ) -> None:
-    from hmic_graph.sparql import NamedQuery
+    from hmic_graph.sparql.query import NamedQuery
 
     assert isinstance(named, NamedQuery)
     expected = query(merged, named.name)
@@ -510,8 +510,8 @@ def test_read_only_store_reads_and_refuses_writes(tmp_path: Path) -> None:
 LOADER = textwrap.dedent(
     """
     import sys, time
-    from hmic_graph.errors import HmicGraphError
-    from hmic_graph.store import open_store
+    from hmic_graph.model.errors import HmicGraphError
+    from hmic_graph.store.stores import open_store
     path, wait, hold, *releases = sys.argv[1:]
     try:
         with open_store(path, wait=float(wait)) as store:
@@ -602,7 +602,7 @@ def test_two_processes_loading_at_once_leave_a_complete_store(tmp_path: Path) ->
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.store_cli",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.cli.store",))
     return cli.main
 
 
@@ -645,7 +645,7 @@ def test_cli_load_releases_export_and_query(
 def test_cli_load_skips_invalid_releases_and_exits_1(
     run: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from hmic_graph import validation
+    from hmic_graph.rdf import validation
 
     real = validation.validate
 
@@ -673,7 +673,7 @@ def test_cli_load_skips_invalid_releases_and_exits_1(
 def test_query_store_runs_a_named_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
-    from hmic_graph.store_cli import query_store
+    from hmic_graph.cli.store import query_store
 
     db = tmp_path / "db"
     with open_store(db) as store:

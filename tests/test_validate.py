@@ -1,4 +1,4 @@
-"""Tests of hmic_graph.validation: the typed, sorted SHACL report."""
+"""Tests of hmic_graph.rdf.validation: the typed, sorted SHACL report."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, RDF, RDFS
 
-from hmic_graph import namespaces, resources
-from hmic_graph.errors import HmicGraphError, ValidationFailed
-from hmic_graph.validation import ValidationReport, ValidationResult, shorten, validate
+from hmic_graph.model import namespaces, resources
+from hmic_graph.model.errors import HmicGraphError, ValidationFailed
+from hmic_graph.rdf.validation import ValidationReport, ValidationResult, shorten, validate
 
 DATA = Path(__file__).parent / "data" / "network-sample.ttl"
 ID = "https://w3id.org/hmic-graph/id/"

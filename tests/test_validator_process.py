@@ -14,9 +14,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from hmic_graph import load_release
-from hmic_graph.namespaces import HMIC, SCHEMA
-from hmic_graph.validation import validate
-from hmic_graph.validator_process import ValidatorProcess
+from hmic_graph.ingest.validator_process import ValidatorProcess
+from hmic_graph.model.namespaces import HMIC, SCHEMA
+from hmic_graph.rdf.validation import validate
 
 RELEASE = (
     "Durham Constabulary works well with councils, inspectors said\n\n"
@@ -45,8 +45,8 @@ def test_child_and_in_process_validation_agree_on_valid_and_broken_graphs():
         import json, sys
         sys.path.insert(0, "tests")
         from test_validator_process import _broken_graphs
-        from hmic_graph.validation import validate
-        from hmic_graph.validator_process import ValidatorProcess
+        from hmic_graph.rdf.validation import validate
+        from hmic_graph.ingest.validator_process import ValidatorProcess
 
         out = {}
         with ValidatorProcess() as validator:
@@ -129,7 +129,7 @@ def test_build_exit_codes_are_unchanged_with_the_child(tmp_path):
 
 
 def test_a_child_is_used_only_with_a_spare_core(monkeypatch):
-    from hmic_graph import validator_process
+    from hmic_graph.ingest import validator_process
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .release import extract_release
+from hmic_graph.extract.release import extract_release
 
 __all__ = ["extract_release"]

@@ -11,15 +11,17 @@ import functools
 import re
 from dataclasses import dataclass
 
-from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
+import pyoxigraph as ox
 
-from ..namespaces import DEFAULT_BASE
-from ..resources import ontology_graph
+from hmic_graph.model.ids import DEFAULT_BASE
+from hmic_graph.model.resources import read_text
 
-PARTNER_KINDS = URIRef(DEFAULT_BASE + "partner-kind")
-JUDGEMENTS = URIRef(DEFAULT_BASE + "judgement")
-INSPECTION_KINDS = URIRef(DEFAULT_BASE + "inspection-kind")
+PARTNER_KINDS = DEFAULT_BASE + "partner-kind"
+JUDGEMENTS = DEFAULT_BASE + "judgement"
+INSPECTION_KINDS = DEFAULT_BASE + "inspection-kind"
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True)
@@ -50,30 +52,71 @@ def _plurals(form: str) -> set[str]:
     return {form, " ".join([*words[:-1], plural])}
 
 
+@dataclass(frozen=True)
+class Concept:
+    """A SKOS concept of the ontology, as the extractor needs it: its IRI and its labels."""
+
+    iri: str
+    pref_label: str
+    alt_labels: tuple[str, ...]
+
+
+@functools.cache
+def concepts(scheme: str) -> tuple[Concept, ...]:
+    """The concepts of ``scheme`` in the bundled ontology, sorted by IRI.
+
+    Read with pyoxigraph rather than rdflib: extraction makes no RDF and
+    needs only the labels.
+    """
+    store = ox.Store()
+    store.load(read_text("ontology", "hmic.ttl"), format=ox.RdfFormat.TURTLE)
+    in_scheme = ox.NamedNode(_SKOS + "inScheme")
+    concept_class = ox.NamedNode(_SKOS + "Concept")
+    found = []
+    for quad in store.quads_for_pattern(None, in_scheme, ox.NamedNode(scheme)):
+        iri = quad.subject
+        if not isinstance(iri, ox.NamedNode) or not any(store.quads_for_pattern(iri, ox.NamedNode(_RDF_TYPE), concept_class)):
+            continue
+        pref = _labels(store, iri, "prefLabel")
+        found.append(Concept(iri.value, pref[0], tuple(sorted(_labels(store, iri, "altLabel")))))
+    return tuple(sorted(found, key=lambda c: c.iri))
+
+
+def _labels(store: ox.Store, concept: ox.NamedNode, predicate: str) -> list[str]:
+    quads = store.quads_for_pattern(concept, ox.NamedNode(_SKOS + predicate), None)
+    return [q.object.value for q in quads if isinstance(q.object, ox.Literal)]
+
+
+def pref_label(iri: str) -> str | None:
+    """The preferred label of the concept ``iri`` in any scheme, or ``None``."""
+    for scheme in (PARTNER_KINDS, JUDGEMENTS, INSPECTION_KINDS):
+        for concept in concepts(scheme):
+            if concept.iri == iri:
+                return concept.pref_label
+    return None
+
+
 @functools.cache
 def concept_lexicon(
-    scheme: URIRef, *, plurals: bool = True, case_sensitive_short: bool = True
+    scheme: str, *, plurals: bool = True, case_sensitive_short: bool = True
 ) -> ConceptLexicon:
     """The written forms of every concept in ``scheme``.
 
     Short all-capital labels ("ASB", "PEEL") match only in capitals, so they
     are not found inside ordinary words.
     """
-    graph = ontology_graph()
     by_form: dict[str, tuple[str, str]] = {}
     exact: set[str] = set()
-    for concept in sorted(graph.subjects(SKOS.inScheme, scheme), key=str):
-        if (concept, RDF.type, SKOS.Concept) not in graph:
-            continue
-        pref = str(graph.value(concept, SKOS.prefLabel))
-        for label in [pref, *sorted(str(a) for a in graph.objects(concept, SKOS.altLabel))]:
+    for concept in concepts(scheme):
+        pref = concept.pref_label
+        for label in [pref, *concept.alt_labels]:
             if case_sensitive_short and label.isupper():
                 exact.add(label)
-                by_form.setdefault(normalise(label), (str(concept), pref))
+                by_form.setdefault(normalise(label), (concept.iri, pref))
                 continue
             forms = _plurals(label.lower()) if plurals else {label.lower()}
             for form in forms:
-                by_form.setdefault(normalise(form), (str(concept), pref))
+                by_form.setdefault(normalise(form), (concept.iri, pref))
     loose = sorted((f for f in by_form if f.upper() not in exact), key=len, reverse=True)
     body = "|".join(re.escape(f).replace(r"\ ", r"[\s-]+") for f in loose)
     strict = "|".join(re.escape(f) for f in sorted(exact, key=len, reverse=True))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..records import ContactPoint, OpeningHours, Span
-from .context import ReleaseContext
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.model.records import ContactPoint, OpeningHours, Span
 
 # Digits are grouped by plain spaces or hyphens only: a number broken by a line
 # break or a no-break space is not one the shapes (or a dialler) accept as written.

@@ -6,10 +6,10 @@ import bisect
 import itertools
 from dataclasses import dataclass, field
 
-from ..records import OrganisationKind, Span
-from .gazetteer import Gazetteer, Mention
-from .lexicon import Lexicon
-from .segment import Block, BlockKind, Layout, sentences
+from hmic_graph.extract.gazetteer import Gazetteer, Mention
+from hmic_graph.extract.lexicon import Lexicon
+from hmic_graph.extract.segment import Block, BlockKind, Layout, sentences
+from hmic_graph.model.records import OrganisationKind, Span
 
 
 @dataclass

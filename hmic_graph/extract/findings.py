@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..records import Finding, FindingKind
-from .context import ReleaseContext
-from .segment import sentences
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.segment import sentences
+from hmic_graph.model.records import Finding, FindingKind
 
 _NEGATED = re.compile(r"\b(?:not|no longer|never|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import ResourceError
-from ..records import Organisation, OrganisationKind, Span
-from ..resources import read_text
+from hmic_graph.model.errors import ResourceError
+from hmic_graph.model.records import Organisation, OrganisationKind, Span
+from hmic_graph.model.resources import read_text
 
 _KINDS = {
     "police-force": OrganisationKind.POLICE_FORCE,

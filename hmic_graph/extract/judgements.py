@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from .concepts import INSPECTION_KINDS, JUDGEMENTS, concept_lexicon
-from .context import ReleaseContext
-from .dates import parse_date
-from .segment import BlockKind, sentences
+from hmic_graph.extract.concepts import INSPECTION_KINDS, JUDGEMENTS, concept_lexicon
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.dates import parse_date
+from hmic_graph.extract.segment import BlockKind, sentences
 
 _GRADE_CONTEXT = re.compile(
     r"(?:\b(?:graded|judged|rated|assessed)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"

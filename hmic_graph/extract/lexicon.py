@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ResourceError
-from ..resources import read_text
+from hmic_graph.model.errors import ResourceError
+from hmic_graph.model.resources import read_text
 
 
 def words_pattern(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 import re
 
-from ..records import Span
-from .context import ReleaseContext
-from .lexicon import lexicon
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.lexicon import lexicon
+from hmic_graph.model.records import Span
 
 _WORD = r"(?:[A-Z][\w'’&-]*|and|of|for|&)"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..records import Alliance, NamedPartner, PartnerKind, Span
-from .concepts import PARTNER_KINDS, concept_lexicon
-from .context import ReleaseContext
-from .dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.extract.concepts import PARTNER_KINDS, concept_lexicon
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.model.records import Alliance, NamedPartner, PartnerKind, Span
 
 
 def extract_partners(

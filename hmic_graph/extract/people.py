@@ -14,10 +14,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..iris import slugify
-from ..records import Span
-from .lexicon import Lexicon
-from .segment import CLOSING_QUOTES, OPENING_QUOTES
+from hmic_graph.extract.lexicon import Lexicon
+from hmic_graph.extract.segment import CLOSING_QUOTES, OPENING_QUOTES
+from hmic_graph.model.ids import slugify
+from hmic_graph.model.records import Span
 
 _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]*['’][A-Z][a-zà-ÿ]+|(?:Mc|Mac)[A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?|[A-Z]\.)"
 _NAME_TOKEN_RE = re.compile(rf"^{_NAME_TOKEN}$")

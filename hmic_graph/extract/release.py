@@ -1,14 +1,37 @@
-"""One release text to one :class:`~hmic_graph.records.Release` of plain records."""
+"""One release text to one :class:`~hmic_graph.model.records.Release` of plain records."""
 
 from __future__ import annotations
 
 import re
 
-from rdflib import URIRef
-from rdflib.namespace import SKOS
-
-from ..iris import release_id_for, slugify
-from ..records import (
+from hmic_graph.extract.concepts import pref_label
+from hmic_graph.extract.contacts import extract_contact_points
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.dates import full_date
+from hmic_graph.extract.findings import extract_findings
+from hmic_graph.extract.gazetteer import gazetteer
+from hmic_graph.extract.judgements import (
+    extract_inspection_kind,
+    extract_judgements,
+    extract_period,
+)
+from hmic_graph.extract.lexicon import lexicon
+from hmic_graph.extract.organisations import find_named_organisations
+from hmic_graph.extract.partners import extract_alliances, extract_partners
+from hmic_graph.extract.people import (
+    _AFTER_QUOTE,
+    _INDIRECT,
+    People,
+    Speaker,
+    find_inline_intro,
+    inline_quotes,
+    intro_phrase,
+    quote_body,
+)
+from hmic_graph.extract.reports import extract_reports
+from hmic_graph.extract.segment import BlockKind, segment, sentences
+from hmic_graph.model.ids import release_id_for, slugify
+from hmic_graph.model.records import (
     Inspection,
     Organisation,
     OrganisationChange,
@@ -20,28 +43,6 @@ from ..records import (
     Source,
     Span,
 )
-from ..resources import ontology_graph
-from .contacts import extract_contact_points
-from .context import ReleaseContext
-from .dates import full_date
-from .findings import extract_findings
-from .gazetteer import gazetteer
-from .judgements import extract_inspection_kind, extract_judgements, extract_period
-from .lexicon import lexicon
-from .organisations import find_named_organisations
-from .partners import extract_alliances, extract_partners
-from .people import (
-    _AFTER_QUOTE,
-    _INDIRECT,
-    People,
-    Speaker,
-    find_inline_intro,
-    inline_quotes,
-    intro_phrase,
-    quote_body,
-)
-from .reports import extract_reports
-from .segment import BlockKind, segment, sentences
 
 _PUBLISHED_LINE = re.compile(
     r"^\s*(?:published|date)\s*:\s*(?P<date>.+)$", re.IGNORECASE | re.MULTILINE
@@ -129,7 +130,7 @@ def extract_release(
     ('kent-police',)
     """
     if isinstance(source, str):
-        from ..sources import source_from_text
+        from hmic_graph.extract.sources import source_from_text
 
         source = source_from_text(source)
     text = source.text
@@ -285,7 +286,7 @@ def extract_release(
     kind = extract_inspection_kind(ctx, [r.title for r in reports if r.title])
     topic = None
     if kind is not None:
-        topic = str(ontology_graph().value(URIRef(kind), SKOS.prefLabel))
+        topic = pref_label(kind)
     inspections = tuple(
         Inspection(
             body=subject,

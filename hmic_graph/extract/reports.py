@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..iris import slugify
-from ..records import Report, Span
-from .context import ReleaseContext
-from .dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.extract.context import ReleaseContext
+from hmic_graph.extract.dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.model.ids import slugify
+from hmic_graph.model.records import Report, Span
 
 # A title in quotation marks: the opening mark must start a word and the
 # closing one end it, so apostrophes inside words ("everyone's") do not count.

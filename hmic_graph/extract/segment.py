@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..records import Span
-from .lexicon import lexicon
+from hmic_graph.extract.lexicon import lexicon
+from hmic_graph.model.records import Span
 
 OPENING_QUOTES = '"“‘'
 CLOSING_QUOTES = '"”’'

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["DEFAULT_BASE", "create_app"]
 
 if TYPE_CHECKING:
-    from ..namespaces import DEFAULT_BASE
-    from .app import create_app
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.serve.app import create_app
 
-_EXPORTS = {"create_app": "hmic_graph.serve.app", "DEFAULT_BASE": "hmic_graph.namespaces"}
+_EXPORTS = {"create_app": "hmic_graph.serve.app", "DEFAULT_BASE": "hmic_graph.model.namespaces"}
 
 
 def __getattr__(name: str) -> Any:

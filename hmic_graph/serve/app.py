@@ -77,13 +77,13 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import HmicGraphError
-from ..namespaces import DEFAULT_BASE, PREFIXES
-from .backend import Backend, DescribableStore, backend_for, timed_out
-from .cache import NOT_CACHED, Version, VersionedCache, store_version
-from .negotiation import negotiate
-from .pages import EntityPages, iri_for_path
-from .protocol import (
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import DEFAULT_BASE, PREFIXES
+from hmic_graph.serve.backend import Backend, DescribableStore, backend_for, timed_out
+from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache, store_version
+from hmic_graph.serve.negotiation import negotiate
+from hmic_graph.serve.pages import EntityPages, iri_for_path
+from hmic_graph.serve.protocol import (
     InspectedQuery,
     Outcome,
     ProtocolError,
@@ -92,7 +92,7 @@ from .protocol import (
     media_types_for,
     write_outcome,
 )
-from .templating import render, stylesheet_csp_hash
+from hmic_graph.serve.templating import render, stylesheet_csp_hash
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -149,7 +149,7 @@ def create_app(
 ) -> Starlette:
     """The linked-data server for ``store`` (see the module docstring for routes and limits).
 
-    :param store: an open :class:`hmic_graph.store.ReleaseStore`; an Oxigraph
+    :param store: an open :class:`hmic_graph.store.stores.ReleaseStore`; an Oxigraph
         store is queried directly, a memory store through a copy made now.
         The caller keeps ownership: close it after the server stops.
     :param base: the namespace whose IRIs are served under ``/id/``; an
@@ -187,7 +187,7 @@ def create_app(
             raise HmicGraphError(f"{name} must be positive, not {value!r}")
     if cache_bytes < 0:
         raise HmicGraphError(f"cache_bytes must not be negative, not {cache_bytes!r}")
-    from ..resources import ontology_graph
+    from hmic_graph.rdf.ontology import ontology_graph
 
     backend = backend_for(store)
     version = store_version(store, static=static_store)
@@ -483,7 +483,7 @@ class _Server:
                 (name, media, f"{view.path}?format={key}") for name, media, key in _ALTERNATES
             ]
             return 200, render("entity.html", view=view, formats=formats), HTML
-        from ..export import serialize
+        from hmic_graph.rdf.export import serialize
 
         return 200, serialize(description, format=_EXPORT_FORMATS[media_type]), media_type
 
@@ -583,7 +583,7 @@ class _Server:
     async def _form(self, request: Request) -> Response:
         if negotiate(request.headers.get("accept"), (HTML,)) is None:
             return _plain("the request has no query parameter", 400)
-        from ..sparql import list_queries
+        from hmic_graph.sparql.query import list_queries
 
         queries = [
             {
@@ -664,14 +664,14 @@ def _not_acceptable(offered: tuple[str, ...]) -> Response:
 
 @functools.cache
 def _ontology_page() -> str:
-    from ..ontology_docs import ontology_html
+    from hmic_graph.serve.ontology_docs import ontology_html
 
     return ontology_html(standalone=False)
 
 
 @functools.cache
 def _ontology_turtle() -> str:
-    from ..resources import read_text
+    from hmic_graph.model.resources import read_text
 
     return read_text("ontology", "hmic.ttl")
 

@@ -1,6 +1,6 @@
 """What the server needs from a release store, over Oxigraph or rdflib.
 
-The server reads a :class:`hmic_graph.store.ReleaseStore` (or anything with
+The server reads a :class:`hmic_graph.store.stores.ReleaseStore` (or anything with
 its ``describe`` method) through a :class:`Backend`:
 
 * :meth:`Backend.describe` is the store's own ``describe`` (the entity's
@@ -18,7 +18,7 @@ its ``describe`` method) through a :class:`Backend`:
 
 For an Oxigraph store (``kind == "oxigraph"``) queries and lookups run on its
 pyoxigraph store, whose default graph holds the union of the release graphs
-(each triple once; see :mod:`hmic_graph.store`), so queries read the default
+(each triple once; see :mod:`hmic_graph.store.stores`), so queries read the default
 graph and ``GRAPH ?g`` reaches each release. Any other store (the rdflib
 memory store) is read through ``store.dataset()``, a copy taken when the
 backend is made: the server shows the store as it was when it started.
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .protocol import (
+from hmic_graph.serve.protocol import (
     AskOutcome,
     GraphOutcome,
     InspectedQuery,
@@ -70,7 +70,7 @@ OXIGRAPH_ATTRIBUTES = ("oxigraph", "_db")
 
 
 class DescribableStore(Protocol):
-    """The part of :class:`hmic_graph.store.ReleaseStore` the server relies on."""
+    """The part of :class:`hmic_graph.store.stores.ReleaseStore` the server relies on."""
 
     def describe(self, iri: str) -> Graph:
         """The IRI's triples plus the evidence selectors it points to."""
@@ -175,7 +175,7 @@ class OxigraphBackend(Backend):
     """Queries and lookups on the store's :class:`pyoxigraph.Store` (thread-safe for reads).
 
     :param union_in_default_graph: the default graph holds the union of the
-        named graphs (as in :class:`hmic_graph.store.OxigraphStore`); if
+        named graphs (as in :class:`hmic_graph.store.stores.OxigraphStore`); if
         false, queries use ``use_default_graph_as_union=True`` instead, where
         a triple in several graphs is read once per graph.
     """
@@ -379,7 +379,7 @@ def _to_ox(term: Node) -> Any:
 
 
 def _from_ox(term: Any) -> Node:
-    from ..store import from_oxigraph
+    from hmic_graph.store.stores import from_oxigraph
 
     return from_oxigraph(term)
 

@@ -8,14 +8,14 @@ changed, and no longer. Whether and how the server can know that is
 decided once, by :func:`store_version`:
 
 * a store with an integer ``generation`` attribute (a counter the store
-  raises after each committed change; :class:`hmic_graph.store.ReleaseStore`
+  raises after each committed change; :class:`hmic_graph.store.stores.ReleaseStore`
   has none yet) is read before each piece of work and the work is cached
   under it; a change in between discards the result;
 * otherwise the caller may promise that the store is **static**
   (``create_app(..., static_store=True)``). ``hmic-graph serve`` does,
   because it holds the store's only read-write handle (RocksDB's lock: no
   other process can open the folder for writing while the server runs, see
-  :mod:`hmic_graph.store`) and nothing in the server process writes to it
+  :mod:`hmic_graph.store.stores`) and nothing in the server process writes to it
   (the endpoint refuses SPARQL Update and only runs queries). One version
   then lasts for the life of the app;
 * otherwise (a store handed to :func:`~hmic_graph.serve.create_app` by a

@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespaces import HMIC, OA, PREFIXES, SCHEMA
-from .backend import Backend
-from .cache import VersionedCache
+from hmic_graph.model.namespaces import HMIC, OA, PREFIXES, SCHEMA
+from hmic_graph.serve.backend import Backend
+from hmic_graph.serve.cache import VersionedCache
 
 __all__ = [
     "EntityPages",

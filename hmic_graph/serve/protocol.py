@@ -16,7 +16,7 @@ A query text goes through :func:`inspect_query` before anything runs it:
 Results are held as plain data (:class:`SelectOutcome`, :class:`AskOutcome`,
 :class:`GraphOutcome`) and written by the functions here in the SPARQL 1.1
 results formats (JSON, XML, CSV, TSV) or, for ``CONSTRUCT``/``DESCRIBE``, by
-:func:`hmic_graph.export.serialize`. The engines stop reading rows at the
+:func:`hmic_graph.rdf.export.serialize`. The engines stop reading rows at the
 row limit or the deadline, which is why results are not streamed straight
 from the engine's own serialisers.
 """
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
-from ..errors import QueryError
+from hmic_graph.model.errors import QueryError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -353,7 +353,7 @@ def write_outcome(outcome: Outcome, media_type: str) -> bytes:
                 f"<head/>\n<boolean>{'true' if outcome.value else 'false'}</boolean>\n</sparql>\n"
             ).encode()
     elif media_type in GRAPH_MEDIA_TYPES:
-        from ..export import serialize
+        from hmic_graph.rdf.export import serialize
 
         fmt = {TURTLE: "turtle", NTRIPLES: "nt", JSON_LD: "json-ld"}[media_type]
         return serialize(outcome.graph, format=fmt).encode("utf-8")

@@ -18,7 +18,7 @@ import re
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from ..errors import HmicGraphError, ResourceError
+from hmic_graph.model.errors import HmicGraphError, ResourceError
 
 if TYPE_CHECKING:
     from jinja2 import Environment

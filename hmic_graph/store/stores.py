@@ -55,7 +55,7 @@ Transactions
 
 Several processes
     An on-disk store is locked by the process that opens it (RocksDB's lock).
-    A second process gets :class:`~hmic_graph.errors.HmicGraphError` "the
+    A second process gets :class:`~hmic_graph.model.errors.HmicGraphError` "the
     store at DIR is in use by another process" at once, or waits up to
     ``wait`` seconds for the lock; two loads therefore serialise or fail, and
     never corrupt the store. ``read_only=True`` opens a store without taking
@@ -85,14 +85,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, overload
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .errors import HmicGraphError, QueryError
-from .namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
+from hmic_graph.model.errors import HmicGraphError, QueryError
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .export import RdfFormat
-    from .sparql import BindingValue, QueryResult
+    from hmic_graph.rdf.export import RdfFormat
+    from hmic_graph.sparql.query import BindingValue, QueryResult
 
 __all__ = [
     "MemoryStore",
@@ -105,7 +105,7 @@ __all__ = [
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-# Same test as hmic_graph.sparql.iri, plus control characters.
+# Same test as hmic_graph.sparql.query.iri, plus control characters.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
 _LOOKS_LIKE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _UPDATE_START = re.compile(
@@ -125,8 +125,8 @@ _DEPENDENT = (HMIC.evidence, SCHEMA.hoursAvailable)
 
 # name -> store class, or "module:Class" imported on first use.
 _KINDS: dict[str, type[ReleaseStore] | str] = {
-    "memory": "hmic_graph.store:MemoryStore",
-    "oxigraph": "hmic_graph.store:OxigraphStore",
+    "memory": "hmic_graph.store.stores:MemoryStore",
+    "oxigraph": "hmic_graph.store.stores:OxigraphStore",
 }
 
 
@@ -136,13 +136,13 @@ def register_store(name: str, target: type[ReleaseStore] | str, *, replace: bool
     :param target: the class, or ``"module:Class"`` naming it, imported on first use.
     :raises HmicGraphError: ``name`` is taken and ``replace`` is false.
 
-    >>> register_store("scratch", "hmic_graph.store:MemoryStore")
+    >>> register_store("scratch", "hmic_graph.store.stores:MemoryStore")
     >>> "scratch" in store_kinds()
     True
     >>> register_store("scratch", MemoryStore)
     Traceback (most recent call last):
     ...
-    hmic_graph.errors.HmicGraphError: a store kind named 'scratch' is already registered
+    hmic_graph.model.errors.HmicGraphError: a store kind named 'scratch' is already registered
     >>> _ = _KINDS.pop("scratch")
     """
     key = name.strip().lower()
@@ -213,7 +213,7 @@ def open_store(
     >>> open_store(kind="sparql")
     Traceback (most recent call last):
     ...
-    hmic_graph.errors.HmicGraphError: unknown store kind 'sparql'; choose one of: memory, oxigraph
+    hmic_graph.model.errors.HmicGraphError: unknown store kind 'sparql'; choose one of: memory, oxigraph
     """
     chosen = kind if kind is not None else ("oxigraph" if path is not None else "memory")
     cls = _store_class(chosen)
@@ -305,7 +305,7 @@ class ReleaseStore(ABC):
 
         :param release: a :class:`~pathlib.Path` or path string to a text or
             HTML file, or the release text itself (as
-            :func:`hmic_graph.build.load_release`).
+            :func:`hmic_graph.ingest.releases.load_release`).
         :param published: the publication date ``YYYY-MM-DD``, when the text does not say.
         :param base: the namespace instance IRIs are minted under.
         :param validate: check the graph against the SHACL shapes first.
@@ -322,12 +322,12 @@ class ReleaseStore(ABC):
         ...     a == b, len(store) == size
         (True, True)
         """
-        from .build import load_release as build_release
+        from hmic_graph.ingest.releases import load_release as build_release
 
         self._check_writable()
         graph = build_release(release, published=published, base=base)
         if validate:
-            from .validation import validate as run_validation
+            from hmic_graph.rdf.validation import validate as run_validation
 
             run_validation(graph).raise_for_results()
         releases = sorted({str(s) for s in graph.subjects(RDF.type, HMIC.PressRelease)})
@@ -378,7 +378,7 @@ class ReleaseStore(ABC):
         ...     store.remove_release("https://example.org/none")
         Traceback (most recent call last):
         ...
-        hmic_graph.errors.HmicGraphError: the store has no release <https://example.org/none>
+        hmic_graph.model.errors.HmicGraphError: the store has no release <https://example.org/none>
         """
         self._check_writable()
         with self._write_lock:
@@ -431,7 +431,7 @@ class ReleaseStore(ABC):
 
         :raises HmicGraphError: a named release is not in the store, or the store is closed.
         """
-        from .export import to_dataset
+        from hmic_graph.rdf.export import to_dataset
 
         return to_dataset(self.graphs(releases))
 
@@ -485,15 +485,15 @@ class ReleaseStore(ABC):
     ) -> QueryResult:
         """Run a query over the union of the release graphs.
 
-        Takes what :func:`hmic_graph.sparql.query` takes (a named query, a
+        Takes what :func:`hmic_graph.sparql.query.query` takes (a named query, a
         ``.rq`` path or SPARQL text; the model's prefixes predeclared;
         bindings as values, never pasted into the text) and gives the same
-        :class:`~hmic_graph.sparql.QueryResult`: the rows equal those of
-        :func:`hmic_graph.sparql.query` over :meth:`merged`, in the order the
+        :class:`~hmic_graph.sparql.query.QueryResult`: the rows equal those of
+        :func:`hmic_graph.sparql.query.query` over :meth:`merged`, in the order the
         query's ``ORDER BY`` defines (rows it leaves tied may come in another
         order, as SPARQL allows). ``GRAPH ?g { ... }`` ranges over the release graphs.
 
-        :raises QueryError: as :func:`hmic_graph.sparql.query`.
+        :raises QueryError: as :func:`hmic_graph.sparql.query.query`.
         :raises HmicGraphError: the store is closed.
 
         >>> with open_store() as store:
@@ -548,21 +548,21 @@ class ReleaseStore(ABC):
 
         TriG and N-Quads keep one named graph per release; Turtle, N-Triples
         and JSON-LD hold the merged graph. Output is sorted (see
-        :mod:`hmic_graph.export`), so the same store gives the same bytes.
+        :mod:`hmic_graph.rdf.export`), so the same store gives the same bytes.
 
         :param path: write here atomically and return the path; ``None``
             returns the text.
-        :param format: a :class:`~hmic_graph.export.RdfFormat` or a name;
+        :param format: a :class:`~hmic_graph.rdf.export.RdfFormat` or a name;
             default: from ``path``'s extension, else TriG.
         :param releases: the release IRIs to write (default: all).
         :param describe: add the VoID/DCAT/PROV description
-            (:func:`hmic_graph.describe.describe_dataset`), in the default
+            (:func:`hmic_graph.rdf.describe.describe_dataset`), in the default
             graph for TriG/N-Quads, merged in for the other formats.
         :param base: the namespace the description's IRIs are minted under.
         :param title: the description's title (default: the standard one).
         :param sparql_endpoint: the description's ``void:sparqlEndpoint``.
         :param build_time: the description's build time (default: as
-            :func:`~hmic_graph.describe.describe_dataset`).
+            :func:`~hmic_graph.rdf.describe.describe_dataset`).
         :raises ExportError: the format is unknown or cannot be guessed, or the
             file cannot be written.
         :raises HmicGraphError: a named release is not in the store, or the store is closed.
@@ -572,7 +572,7 @@ class ReleaseStore(ABC):
         ...     store.export(format="trig") == store.export(format="trig")
         True
         """
-        from .export import RdfFormat, serialize, to_dataset, write
+        from hmic_graph.rdf.export import RdfFormat, serialize, to_dataset, write
 
         self._check_open()
         if format is not None:
@@ -599,7 +599,7 @@ class ReleaseStore(ABC):
                 for triple in graph:
                     output.add(triple)
         if describe:
-            from .describe import DEFAULT_TITLE, describe_dataset
+            from hmic_graph.rdf.describe import DEFAULT_TITLE, describe_dataset
 
             description = describe_dataset(
                 graphs,
@@ -677,7 +677,7 @@ class ReleaseStore(ABC):
 class MemoryStore(ReleaseStore):
     """Releases in an rdflib :class:`~rdflib.Dataset`, in memory.
 
-    Queries run on rdflib's engine through :func:`hmic_graph.sparql.query`.
+    Queries run on rdflib's engine through :func:`hmic_graph.sparql.query.query`.
     """
 
     kind = "memory"
@@ -732,7 +732,7 @@ class MemoryStore(ReleaseStore):
     def _run_query(
         self, query: str | Path, bindings: Mapping[str, BindingValue] | None
     ) -> QueryResult:
-        from .sparql import query as run
+        from hmic_graph.sparql.query import query as run
 
         return run(self._union, query, bindings=bindings)
 
@@ -947,7 +947,7 @@ class OxigraphStore(ReleaseStore):
         projected, or :func:`_ordered_rows` does not know how to order a
         key): the caller then lets Oxigraph sort.
         """
-        from .sparql import QueryResult
+        from hmic_graph.sparql.query import QueryResult
 
         ox_module = self._ox
         if isinstance(result, ox_module.QueryBoolean):
@@ -972,7 +972,7 @@ class OxigraphStore(ReleaseStore):
     ) -> dict[Any, Any]:
         if not bindings:
             return {}
-        from .sparql import checked_bindings
+        from hmic_graph.sparql.query import checked_bindings
 
         used = set(re.findall(r"[?$]([A-Za-z0-9_]+)", text))
         out: dict[Any, Any] = {}
@@ -1022,7 +1022,7 @@ _NORMALISED_TO: dict[URIRef, frozenset[URIRef]] = {
 @functools.cache
 def _declared_datatypes() -> dict[URIRef, URIRef]:
     """Property -> the one datatype the shapes give it, for datatypes Oxigraph rewrites."""
-    from .resources import shapes_graph
+    from hmic_graph.rdf.ontology import shapes_graph
 
     sh = "http://www.w3.org/ns/shacl#"
     rewritten = frozenset().union(*_NORMALISED_TO.values())
@@ -1086,7 +1086,7 @@ def _oxigraph_forms() -> dict[str, tuple[str, str]]:
     """
     from importlib.resources import files
 
-    from .errors import ResourceError
+    from hmic_graph.model.errors import ResourceError
 
     digest_line = re.compile(
         r"^# sha256 of the packaged text it stands for: ([0-9a-f]{64})$", re.MULTILINE
@@ -1376,8 +1376,8 @@ def _prefixes() -> dict[str, str]:
 
 @functools.cache
 def _aliases() -> dict[str, tuple[str, str]]:
-    """Every accepted name of a bundled query -> (short name, text), as hmic_graph.sparql."""
-    from .sparql import list_queries
+    """Every accepted name of a bundled query -> (short name, text), as hmic_graph.sparql.query."""
+    from hmic_graph.sparql.query import list_queries
 
     table: dict[str, tuple[str, str]] = {}
     for named in list_queries():
@@ -1392,7 +1392,7 @@ def _aliases() -> dict[str, tuple[str, str]]:
 
 
 def _query_text(query: str | Path) -> tuple[str, str, str | None]:
-    """(SPARQL text, label for messages, file path or None), resolved as hmic_graph.sparql does."""
+    """(SPARQL text, label for messages, file path or None), resolved as hmic_graph.sparql.query does."""
     if isinstance(query, Path) or (query.strip().endswith(".rq") and "\n" not in query):
         path = Path(query).expanduser() if isinstance(query, Path) else Path(query.strip())
         try:
@@ -1403,7 +1403,7 @@ def _query_text(query: str | Path) -> tuple[str, str, str | None]:
     if _LOOKS_LIKE_NAME.match(key):
         found = _aliases().get(key.lower())
         if found is None:
-            from .sparql import list_queries
+            from hmic_graph.sparql.query import list_queries
 
             names = ", ".join(q.name for q in list_queries())
             raise QueryError(f"unknown query {key!r}; the named queries are: {names}")

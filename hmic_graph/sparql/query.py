@@ -29,9 +29,9 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Identifier, Node
 
-from . import resources
-from .errors import QueryError, ResourceError
-from .namespaces import DEFAULT_BASE, PREFIXES
+from hmic_graph.model import resources
+from hmic_graph.model.errors import QueryError, ResourceError
+from hmic_graph.model.namespaces import DEFAULT_BASE, PREFIXES
 
 __all__ = [
     "BindingValue",
@@ -187,7 +187,7 @@ def query(
         use, or evaluation fails.
 
     >>> from rdflib import Graph, Literal, URIRef
-    >>> from hmic_graph.namespaces import SCHEMA
+    >>> from hmic_graph.model.namespaces import SCHEMA
     >>> g = Graph()
     >>> g.add((URIRef("https://w3id.org/hmic-graph/id/person/a"), SCHEMA.name, Literal("A")))
     <Graph identifier=... (<class 'rdflib.graph.Graph'>)>

@@ -3,7 +3,7 @@
 :func:`register_commands` adds them to the CLI's subparsers; each handler
 takes the parsed arguments and returns the exit code (0 success, 1 a release
 did not conform to the shapes, 2 an error), raising
-:class:`~hmic_graph.errors.HmicGraphError` for errors the CLI prints.
+:class:`~hmic_graph.model.errors.HmicGraphError` for errors the CLI prints.
 :func:`query_store` runs ``hmic-graph query NAME --store DIR``.
 
 Nothing heavy is imported here: handlers import what they need when run.
@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
-    from .store import ReleaseStore
+    from hmic_graph.store.stores import ReleaseStore
 
 __all__ = ["PASSWORD_ENV", "query_store", "register_commands"]
 
@@ -196,13 +196,13 @@ def _positive_int(text: str) -> int:
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> ReleaseStore:
-    from .store import open_store
+    from hmic_graph.store.stores import open_store
 
     return open_store(Path(args.store), kind="oxigraph", create=create, wait=args.wait)
 
 
 def _progress(done: int, total: int, path: Path) -> None:
-    from .cli import terminal_progress
+    from hmic_graph.cli.main import terminal_progress
 
     report = terminal_progress()
     if report is not None:
@@ -210,10 +210,10 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from .build import release_files
-    from .corpus import load_releases
-    from .namespaces import DEFAULT_BASE
-    from .validation import ValidationReport
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.ingest.releases import release_files
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.rdf.validation import ValidationReport
 
     # Expanded before the store is opened: a missing path creates no store.
     files = release_files(list(args.releases))
@@ -274,7 +274,7 @@ def _cmd_releases(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .namespaces import DEFAULT_BASE
+    from hmic_graph.model.namespaces import DEFAULT_BASE
 
     with _open(args) as store:
         options: dict[str, Any] = {
@@ -293,13 +293,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from .describe import DEFAULT_TITLE, describe_dataset
-    from .export import RdfFormat, serialize, write
-    from .namespaces import DEFAULT_BASE
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.rdf.describe import DEFAULT_TITLE, describe_dataset
+    from hmic_graph.rdf.export import RdfFormat, serialize, write
 
     with _open(args) as store:
         graph = describe_dataset(
-            store,
+            store.graphs(),
             title=args.title or DEFAULT_TITLE,
             base=args.base or DEFAULT_BASE,
             sparql_endpoint=args.sparql_endpoint,
@@ -315,7 +315,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 
 def _cmd_push(args: argparse.Namespace) -> int:
-    from .push import push
+    from hmic_graph.ingest.push import push
 
     auth = None
     if args.user:
@@ -351,7 +351,7 @@ def query_store(args: argparse.Namespace) -> int:
     :raises HmicGraphError: the store cannot be opened, a ``--bind`` item is
         not ``VAR=VALUE``, or the query fails.
     """
-    from .sparql import list_queries
+    from hmic_graph.sparql.query import list_queries
 
     if getattr(args, "list", False) or not args.query:
         for named in list_queries():
@@ -363,7 +363,7 @@ def query_store(args: argparse.Namespace) -> int:
         if not sep:
             raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
         bindings[name.lstrip("?")] = value
-    from .store import open_store
+    from hmic_graph.store.stores import open_store
 
     with open_store(
         Path(args.store), kind="oxigraph", create=False, wait=getattr(args, "wait", 0.0)

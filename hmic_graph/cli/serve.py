@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError
 
 __all__ = ["register_commands"]
 
@@ -98,13 +98,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             "`serve` needs the web server: pip install 'hmic-graph[serve]'"
         ) from exc
     try:
-        from .app import create_app
+        from hmic_graph.serve.app import create_app
     except ImportError as exc:
         raise HmicGraphError(
             f"`serve` needs the web stack ({exc.name}): pip install 'hmic-graph[serve]'"
         ) from exc
-    from ..namespaces import DEFAULT_BASE
-    from ..store import open_store
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.store.stores import open_store
 
     if not _is_loopback(args.host):
         sys.stderr.write(

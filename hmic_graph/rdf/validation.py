@@ -20,9 +20,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from . import resources
-from .errors import HmicGraphError, ValidationFailed
-from .namespaces import DEFAULT_BASE, HMICSH, PREFIXES
+from hmic_graph.model.errors import HmicGraphError, ValidationFailed
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMICSH, PREFIXES
+from hmic_graph.rdf import ontology
 
 __all__ = ["ValidationReport", "ValidationResult", "shorten", "validate"]
 
@@ -182,7 +182,7 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     """
     import pyshacl
 
-    shapes_graph = shapes if shapes is not None else resources.shapes_graph()
+    shapes_graph = shapes if shapes is not None else ontology.shapes_graph()
     try:
         conforms, results_graph, _text = pyshacl.validate(
             graph,

@@ -1,43 +1,18 @@
-"""The package's bundled data files, read with :mod:`importlib.resources`.
+"""The bundled ontology and shapes as rdflib graphs, parsed once per process.
 
-Ontology, shapes, queries, gazetteer, JSON-LD context and the seed release
-ship inside the wheel; nothing here reads a path relative to ``__file__``.
-Parsed graphs are cached per process because the shapes are needed for
-every validation and parsing them costs more than validating a release.
+The shapes are needed for every validation and parsing them costs more than
+validating a release, so both graphs are cached.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
-from .errors import ResourceError
-
-_PACKAGE = "hmic_graph"
-
-
-def resource(*parts: str) -> Traversable:
-    """The bundled file at ``parts`` below the package, e.g. ``("data", "gazetteer.csv")``.
-
-    :raises ResourceError: the file is not in the installed package.
-    """
-    node = files(_PACKAGE)
-    for part in parts:
-        node = node.joinpath(part)
-    if not node.is_file():
-        raise ResourceError(
-            "bundled file is missing from the installed package; reinstall hmic-graph",
-            path="/".join(parts),
-        )
-    return node
-
-
-def read_text(*parts: str) -> str:
-    """The text of a bundled file (UTF-8)."""
-    return resource(*parts).read_text(encoding="utf-8")
+from hmic_graph.model.errors import ResourceError
+from hmic_graph.model.resources import read_text
 
 
 def _parse_turtle(text: str, name: str) -> Graph:
@@ -65,8 +40,7 @@ def _parse_turtle_oxigraph(text: str) -> Graph | None:
         import pyoxigraph as ox
     except ImportError:
         return None
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.term import Node
+    from rdflib import BNode, URIRef
 
     named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
     iris: dict[str, URIRef] = {}
@@ -118,11 +92,3 @@ def shapes_graph() -> Graph:
     return _parse_turtle(read_text("shapes", "hmic.shacl.ttl"), "shapes/hmic.shacl.ttl")
 
 
-def example_releases() -> list[tuple[str, str]]:
-    """The bundled example releases as ``(file name, text)``, sorted by name."""
-    folder = files(_PACKAGE).joinpath("data").joinpath("examples")
-    return sorted(
-        (node.name, node.read_text(encoding="utf-8"))
-        for node in folder.iterdir()
-        if node.is_file() and node.name.endswith(".txt")
-    )

@@ -8,7 +8,7 @@ the parent extracts, then validates each graph the parent sends it. On a
 machine with two cores the command then waits for the slower of the two
 instead of their sum (``benchmarks/run.py`` measures it).
 
-The child runs the very same :func:`hmic_graph.validation.validate`, so the
+The child runs the very same :func:`hmic_graph.rdf.validation.validate`, so the
 verdicts and results are pySHACL's. Wherever a child cannot be used (no
 ``fork``, a parent with other threads running, or the child dies), the graph
 is validated in this process instead; callers see no difference but time.
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .validation import ValidationReport
+    from hmic_graph.rdf.validation import ValidationReport
 
 __all__ = ["ValidatorProcess", "spare_core"]
 
@@ -68,9 +68,9 @@ class ValidatorProcess:
         return self._pid is not None
 
     def validate(self, graph: Graph) -> ValidationReport:
-        """``graph``'s SHACL report, as :func:`hmic_graph.validation.validate` gives it.
+        """``graph``'s SHACL report, as :func:`hmic_graph.rdf.validation.validate` gives it.
 
-        :raises HmicGraphError: as :func:`hmic_graph.validation.validate`.
+        :raises HmicGraphError: as :func:`hmic_graph.rdf.validation.validate`.
         """
         self.submit(graph)
         return self.result()
@@ -96,10 +96,10 @@ class ValidatorProcess:
     def result(self) -> ValidationReport:
         """The report of the graph last submitted.
 
-        :raises HmicGraphError: as :func:`hmic_graph.validation.validate`.
+        :raises HmicGraphError: as :func:`hmic_graph.rdf.validation.validate`.
         :raises RuntimeError: nothing was submitted.
         """
-        from .validation import validate
+        from hmic_graph.rdf.validation import validate
 
         graph, self._pending = self._pending, None
         if graph is None:
@@ -163,8 +163,8 @@ class ValidatorProcess:
     def _child_report(self) -> ValidationReport:
         from rdflib import Graph
 
-        from .errors import HmicGraphError
-        from .validation import ValidationReport
+        from hmic_graph.model.errors import HmicGraphError
+        from hmic_graph.rdf.validation import ValidationReport
 
         assert self._from_child is not None
         kind, payload = _receive(self._from_child)
@@ -238,11 +238,11 @@ def _child_main(read_from: int, write_to: int) -> None:  # pragma: no cover - ch
         # The work that overlaps the parent's extraction.
         import pyshacl  # noqa: F401
 
-        from . import resources
-        from .errors import HmicGraphError
-        from .validation import validate
+        from hmic_graph.model.errors import HmicGraphError
+        from hmic_graph.rdf import ontology
+        from hmic_graph.rdf.validation import validate
 
-        resources.shapes_graph()
+        ontology.shapes_graph()
         while True:
             try:
                 triples = _receive(read_from)

@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .errors import HmicGraphError
+from hmic_graph import __version__
+from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .validator_process import ValidatorProcess
+    from hmic_graph.ingest.validator_process import ValidatorProcess
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -31,9 +31,9 @@ EXIT_ERROR = 2
 #: Modules that add subcommands: each has ``register_commands(subparsers)``
 #: and sets ``handler`` (a function of the parsed arguments returning the exit code).
 COMMAND_MODULES: tuple[str, ...] = (
-    "hmic_graph.store_cli",
-    "hmic_graph.serve.cli",
-    "hmic_graph.docs_cli",
+    "hmic_graph.cli.store",
+    "hmic_graph.cli.serve",
+    "hmic_graph.cli.docs",
 )
 
 _EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
@@ -147,10 +147,10 @@ def _parser() -> argparse.ArgumentParser:
 def _load_releases(
     releases: Sequence[str], *, published: str | None, base: str | None
 ) -> dict[str, Graph]:
-    from .build import load_corpus, load_source
-    from .namespaces import DEFAULT_BASE
-    from .resources import example_releases
-    from .sources import source_from_text
+    from hmic_graph.extract.sources import source_from_text
+    from hmic_graph.ingest.releases import load_corpus, load_source
+    from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.model.resources import example_releases
 
     base = base or DEFAULT_BASE
     if releases:
@@ -182,7 +182,7 @@ def terminal_progress() -> Callable[[int, int, Path], None] | None:
 
 
 def _merge(graphs: dict[str, Graph]) -> Graph:
-    from .build import merge_graphs
+    from hmic_graph.rdf.build import merge_graphs
 
     return merge_graphs(graphs.values())
 
@@ -216,7 +216,7 @@ def _read_graph(path: str) -> Graph:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .validator_process import ValidatorProcess, spare_core
+    from hmic_graph.ingest.validator_process import ValidatorProcess, spare_core
 
     # Started first, so pySHACL loads in the child while the releases are read.
     with ValidatorProcess(background=not args.no_validate and spare_core()) as validator:
@@ -224,8 +224,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
-    from .errors import ExportError
-    from .export import RdfFormat, serialize, to_dataset, write_text
+    from hmic_graph.model.errors import ExportError
+    from hmic_graph.rdf.export import RdfFormat, serialize, to_dataset, write_text
 
     graphs = _load_releases(args.releases, published=args.published, base=args.base)
     fmt = (
@@ -276,7 +276,7 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate
+    from hmic_graph.rdf.validation import validate
 
     report = validate(_read_graph(args.file))
     if args.format == "json":
@@ -294,7 +294,7 @@ def _result_text(result: object, fmt: str) -> str:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from .sparql import list_queries, query
+    from hmic_graph.sparql.query import list_queries, query
 
     if args.list or not args.query:
         for named in list_queries():
@@ -303,7 +303,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if args.store:
         if args.data or args.release:
             raise HmicGraphError("--store cannot be combined with --data or --release")
-        from .store_cli import query_store
+        from hmic_graph.cli.store import query_store
 
         return query_store(args)
     graph = _graph_from(args.data, args.release)
@@ -329,7 +329,7 @@ def _graph_from(data: list[str], releases: list[str]) -> Graph:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .sparql import query
+    from hmic_graph.sparql.query import query
 
     graph = _graph_from(args.data, args.releases)
     result = query(
@@ -345,7 +345,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import evaluate_folder
+    from hmic_graph.ingest.evaluate import evaluate_folder
 
     evaluation = evaluate_folder(args.folder)
     if args.format == "json":

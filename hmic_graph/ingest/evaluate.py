@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import HmicGraphError
-from .records import OrganisationKind, Release
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.records import OrganisationKind, Release
 
 __all__ = ["CATEGORIES", "CategoryScore", "Evaluation", "evaluate_folder", "release_items"]
 
@@ -81,12 +81,9 @@ def release_items(release: Release) -> dict[str, set[Any]]:
 
 
 def _pref_label(concept: str) -> str:
-    from rdflib import URIRef
-    from rdflib.namespace import SKOS
+    from hmic_graph.extract.concepts import pref_label
 
-    from .resources import ontology_graph
-
-    return str(ontology_graph().value(URIRef(concept), SKOS.prefLabel))
+    return pref_label(concept) or concept
 
 
 def expected_items(expected: dict[str, Any]) -> dict[str, set[Any]]:
@@ -201,8 +198,8 @@ def evaluate_folder(folder: str | Path) -> Evaluation:
     :raises HmicGraphError: the folder is missing or holds no release with expected answers,
         or an expected-answers file is not valid JSON.
     """
-    from .extract import extract_release
-    from .sources import read_source
+    from hmic_graph.extract import extract_release
+    from hmic_graph.extract.sources import read_source
 
     root = Path(folder)
     if not root.is_dir():

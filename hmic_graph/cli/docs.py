@@ -1,7 +1,7 @@
 """``hmic-graph docs``: write the ontology's HTML reference page.
 
 :func:`register_commands` adds the subcommand; the renderer
-(:mod:`hmic_graph.ontology_docs`, Jinja2 from the ``docs`` extra) is
+(:mod:`hmic_graph.serve.ontology_docs`, Jinja2 from the ``docs`` extra) is
 imported only when it runs.
 """
 
@@ -32,11 +32,11 @@ def register_commands(subparsers: Any) -> None:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from .ontology_docs import ontology_html
+    from hmic_graph.serve.ontology_docs import ontology_html
 
     html = ontology_html()
     if args.output:
-        from .export import write_text
+        from hmic_graph.rdf.export import write_text
 
         write_text(html, args.output)
     else:

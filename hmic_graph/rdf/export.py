@@ -36,9 +36,9 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from . import resources
-from .errors import ExportError, HmicGraphError
-from .namespaces import bind_prefixes
+from hmic_graph.model import resources
+from hmic_graph.model.errors import ExportError, HmicGraphError
+from hmic_graph.model.namespaces import bind_prefixes
 
 __all__ = [
     "Exporter",
@@ -256,7 +256,7 @@ def serialize(graph: Graph, *, format: RdfFormat | str = RdfFormat.TURTLE) -> st
         missing or broken.
 
     >>> from rdflib import Graph, Literal, URIRef
-    >>> from hmic_graph.namespaces import SCHEMA
+    >>> from hmic_graph.model.namespaces import SCHEMA
     >>> g = Graph()
     >>> g.add((URIRef("https://w3id.org/hmic-graph/id/person/a"), SCHEMA.name, Literal("A")))
     <Graph identifier=... (<class 'rdflib.graph.Graph'>)>

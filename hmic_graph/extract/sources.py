@@ -1,4 +1,4 @@
-"""Reading a release: a file or a string in, a :class:`~hmic_graph.records.Source` out.
+"""Reading a release: a file or a string in, a :class:`~hmic_graph.model.records.Source` out.
 
 Text is decoded as UTF-8, else as Windows-1252 with a warning (older
 releases saved from Word); a saved HTML page is reduced to its main text
@@ -14,8 +14,8 @@ import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import ReleaseReadError
-from .records import Source
+from hmic_graph.model.errors import ReleaseReadError
+from hmic_graph.model.records import Source
 
 __all__ = [
     "MAX_RELEASE_BYTES",

@@ -39,12 +39,11 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
-from .errors import HmicGraphError
-from .namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
 
 if TYPE_CHECKING:
-    from .export import RdfFormat
-    from .store import ReleaseStore
+    from hmic_graph.rdf.export import RdfFormat
 
 __all__ = [
     "DEFAULT_TITLE",
@@ -97,7 +96,7 @@ def mint(base: str, *parts: str) -> URIRef:
 
 
 def describe_dataset(
-    graphs: Mapping[str, Graph] | ReleaseStore,
+    graphs: Mapping[str, Graph],
     *,
     title: str = DEFAULT_TITLE,
     description: str = DEFAULT_DESCRIPTION,
@@ -109,10 +108,10 @@ def describe_dataset(
     formats: Iterable[RdfFormat | str] = ("trig", "nquads", "turtle", "json-ld", "nt"),
     download_base: str | None = None,
 ) -> Graph:
-    """A VoID + DCAT + PROV-O description of ``graphs`` (release IRI -> graph, or a store).
+    """A VoID + DCAT + PROV-O description of ``graphs`` (release IRI -> graph).
 
     :param graphs: one graph per release, keyed by the release IRI (the graph
-        name), or a :class:`~hmic_graph.store.ReleaseStore`.
+        name); a store's ``graphs()`` is such a mapping.
     :param title: ``dcterms:title`` of the dataset.
     :param description: ``dcterms:description`` of the dataset.
     :param base: the namespace the description's IRIs are minted under.
@@ -137,7 +136,7 @@ def describe_dataset(
         names an unknown format.
 
     >>> from datetime import datetime, timezone
-    >>> from hmic_graph.build import load_release
+    >>> from hmic_graph.ingest.releases import load_release
     >>> g = load_release("Kent Police praised\\n\\nKent Police works well.")
     >>> name = str(next(g.subjects(RDF.type, HMIC.PressRelease)))
     >>> d = describe_dataset({name: g}, build_time=datetime(2024, 1, 2, tzinfo=timezone.utc))
@@ -149,11 +148,9 @@ def describe_dataset(
     >>> str(d.value(dataset, PROV.wasGeneratedBy))
     'https://w3id.org/hmic-graph/id/dataset/build/20240102T000000Z'
     """
-    from . import __version__
-    from .export import RdfFormat
+    from hmic_graph import __version__
+    from hmic_graph.rdf.export import RdfFormat
 
-    if not isinstance(graphs, Mapping):
-        graphs = graphs.graphs()
     for name in graphs:
         _check_iri(name, "graph name")
     if publisher is not None:

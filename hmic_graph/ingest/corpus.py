@@ -1,14 +1,14 @@
 """Load many releases into a store, on every core, in bounded memory.
 
 :func:`load_releases` is the fast way to fill a
-:class:`~hmic_graph.store.ReleaseStore` with a corpus. Worker processes each
+:class:`~hmic_graph.store.stores.ReleaseStore` with a corpus. Worker processes each
 read, extract, build and validate releases (pySHACL, one release graph at a
 time, the shapes parsed once per worker), and return each release's graph as
 N-Quads bytes: its triples in the release's named graph and again in the
-default graph, which holds the union (see :mod:`hmic_graph.store`). The
+default graph, which holds the union (see :mod:`hmic_graph.store.stores`). The
 parent bulk-loads those bytes into Oxigraph in batches, in input order, so
 the store ends up with exactly what loading the releases one by one with
-:meth:`~hmic_graph.store.ReleaseStore.load_release` gives. Only a bounded
+:meth:`~hmic_graph.store.stores.ReleaseStore.load_release` gives. Only a bounded
 window of releases is in flight, so memory does not grow with the corpus.
 
 Differences from one-by-one loading: a batch is written with Oxigraph's bulk
@@ -20,7 +20,7 @@ each batch is written in one transaction and a release already in the store
 is replaced in one transaction, so a crash leaves every graph whole, the old
 one or the new one (what ``hmic-graph load`` uses). A store that is not
 Oxigraph (the rdflib memory store) gets each graph through
-:meth:`~hmic_graph.store.ReleaseStore.add_graph`.
+:meth:`~hmic_graph.store.stores.ReleaseStore.add_graph`.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import HmicGraphError
-from .namespaces import DEFAULT_BASE
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
-    from .store import ReleaseStore
-    from .validation import ValidationReport, ValidationResult
+    from hmic_graph.rdf.validation import ValidationReport, ValidationResult
+    from hmic_graph.store.stores import ReleaseStore
 
 __all__ = ["CorpusLoad", "load_releases", "release_nquads"]
 
@@ -92,7 +92,7 @@ def release_nquads(name: str, graph: Any) -> tuple[bytes, int]:
     """
     import pyoxigraph as ox
 
-    from .store import _check_iri, _checked_triples, _to_ox
+    from hmic_graph.store.stores import _check_iri, _checked_triples, _to_ox
 
     _check_iri(name, what="graph name")
     triples = _checked_triples(graph, name)
@@ -124,13 +124,13 @@ def release_nquads(name: str, graph: Any) -> tuple[bytes, int]:
 def _build_one(path: str, published: str | None, base: str, validate: bool) -> _Outcome:
     from rdflib.namespace import RDF
 
-    from .build import load_release
-    from .namespaces import HMIC
+    from hmic_graph.ingest.releases import load_release
+    from hmic_graph.model.namespaces import HMIC
 
     try:
         graph = load_release(Path(path), published=published, base=base)
         if validate:
-            from .validation import validate as run_validation
+            from hmic_graph.rdf.validation import validate as run_validation
 
             report = run_validation(graph)
             if not report.conforms:
@@ -155,8 +155,8 @@ def _build_chunk(
 def _warm_up() -> None:
     """Parse the shapes and compile the extractor's patterns once per worker."""
     _exit_with_parent()
-    from .extract.gazetteer import gazetteer
-    from .resources import shapes_graph
+    from hmic_graph.extract.gazetteer import gazetteer
+    from hmic_graph.rdf.ontology import shapes_graph
 
     shapes_graph()
     gazetteer()
@@ -263,7 +263,7 @@ def load_releases(
     ``releases`` are keyword-only.
 
     :param releases: release files or folders (expanded as
-        :func:`hmic_graph.build.release_files` does).
+        :func:`hmic_graph.ingest.releases.release_files` does).
     :param workers: worker processes; default: the number of CPUs. ``1``
         builds in this process.
     :param chunk_size: releases per worker task.
@@ -271,7 +271,7 @@ def load_releases(
     :param progress: called as ``progress(done, total, path)`` after each release.
     :param skipped: called as ``skipped(path, reason)`` when a release is
         skipped, before ``progress``: ``reason`` is the
-        :class:`~hmic_graph.validation.ValidationReport` of a release that
+        :class:`~hmic_graph.rdf.validation.ValidationReport` of a release that
         does not conform, or the message (naming the file) of one that could
         not be read or built.
     :param transactional: write each batch, and each replacement of a release
@@ -279,8 +279,8 @@ def load_releases(
     :raises ReleaseReadError: a path does not exist, or a folder holds no releases.
     :raises HmicGraphError: the store is closed or read-only, or cannot be written.
     """
-    from .build import release_files
-    from .validation import ValidationReport
+    from hmic_graph.ingest.releases import release_files
+    from hmic_graph.rdf.validation import ValidationReport
 
     store._check_writable()
     files = [str(p) for p in release_files(list(releases))]
@@ -383,7 +383,7 @@ def _named_graph(name: str, nquads: bytes) -> Any:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from .store import from_oxigraph
+    from hmic_graph.store.stores import from_oxigraph
 
     graph_name = ox.NamedNode(name)
     graph = Graph()

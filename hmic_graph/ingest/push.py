@@ -31,12 +31,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .store import ReleaseStore
+    from hmic_graph.store.stores import ReleaseStore
 
 __all__ = ["PushReport", "PushedGraph", "ntriples_of", "push", "update_request"]
 
@@ -105,7 +105,7 @@ def push(
 ) -> PushReport:
     """Replace each release's named graph on the server at ``endpoint``.
 
-    :param store: a :class:`~hmic_graph.store.ReleaseStore`, or graphs keyed
+    :param store: a :class:`~hmic_graph.store.stores.ReleaseStore`, or graphs keyed
         by their name (an IRI).
     :param endpoint: for ``"gsp"``, the Graph Store endpoint (the request
         goes to ``{endpoint}?graph={IRI}``); for ``"update"``, the SPARQL
@@ -126,7 +126,7 @@ def push(
     >>> push({}, "ftp://example.org/store")
     Traceback (most recent call last):
     ...
-    hmic_graph.errors.HmicGraphError: the endpoint must be an http:// or https:// URL, not 'ftp://example.org/store'
+    hmic_graph.model.errors.HmicGraphError: the endpoint must be an http:// or https:// URL, not 'ftp://example.org/store'
     """
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -23,14 +23,14 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
+from hmic_graph.model.ids import DEFAULT_BASE
+
 HMIC = Namespace("https://w3id.org/hmic-graph/ontology#")
 HMICSH = Namespace("https://w3id.org/hmic-graph/shapes#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = SDO
-
-DEFAULT_BASE = "https://w3id.org/hmic-graph/id/"
 
 PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "hmic": HMIC,
@@ -45,7 +45,7 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "wd": WD,
-    # Dataset descriptions (hmic_graph.describe): VoID, DCAT, SPARQL service description.
+    # Dataset descriptions (hmic_graph.rdf.describe): VoID, DCAT, SPARQL service description.
     "void": VOID,
     "dcat": DCAT,
     "sd": SD,

@@ -7,29 +7,12 @@ same triples and the same entity named in two releases meets itself.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from rdflib import URIRef
 
-from .records import Span
+from hmic_graph.model.ids import release_id_for, slugify
+from hmic_graph.model.records import Span
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    """A readable path segment: ``"Her Majesty's Inspectorate"`` -> ``"her-majestys-inspectorate"``.
-
-    >>> slugify("Devon & Cornwall Police")
-    'devon-and-cornwall-police'
-    >>> slugify("Zoë Billingham")
-    'zoe-billingham'
-    """
-    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
-    return slug or "unnamed"
-
+__all__ = ["IriMinter", "release_id_for", "slugify"]
 
 class IriMinter:
     """Mints the IRIs of one release's nodes under ``base``."""
@@ -95,22 +78,3 @@ class IriMinter:
 
     def opening_hours(self, digits: str) -> URIRef:
         return self._iri("release", self.release_id, "contact", digits, "hours")
-
-
-def release_id_for(*, release_number: str | None, path: str | None, sha256: str) -> str:
-    """The id a release's IRIs are minted from.
-
-    The release number printed in the text is the most stable name; else the
-    file name; else a checksum of the text, so a string loaded twice still
-    gets the same IRIs.
-
-    >>> release_id_for(release_number="015/2012", path=None, sha256="ab")
-    '015-2012'
-    """
-    if release_number:
-        return slugify(release_number)
-    if path:
-        from pathlib import Path
-
-        return slugify(Path(path).stem)
-    return "text-" + sha256[:16]

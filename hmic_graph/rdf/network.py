@@ -16,8 +16,8 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 # Imported as a module: pytest's doctest finder probes module attributes, and
 # rdflib's schema.org namespace warns on unknown attribute lookups.
-from . import namespaces as _ns
-from .namespaces import HMIC
+from hmic_graph.model import namespaces as _ns
+from hmic_graph.model.namespaces import HMIC
 
 if TYPE_CHECKING:
     import networkx

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from .namespaces import HMIC, PREFIXES
+from hmic_graph.model.namespaces import HMIC, PREFIXES
 
 __all__ = [
     "ConceptDoc",
@@ -167,7 +167,7 @@ def ontology_model(graph: Graph | None = None) -> OntologyDoc:
     ('hmic-graph ontology', True)
     """
     if graph is None:
-        from .resources import ontology_graph
+        from hmic_graph.rdf.ontology import ontology_graph
 
         graph = ontology_graph()
     ontology = next(iter(graph.subjects(RDF.type, OWL.Ontology)), ONTOLOGY_IRI)
@@ -265,6 +265,6 @@ def ontology_html(graph: Graph | None = None, *, standalone: bool = True) -> str
     >>> "<title>hmic-graph ontology</title>" in html and "strategic alliance" in html
     True
     """
-    from .serve.templating import render
+    from hmic_graph.serve.templating import render
 
     return render("ontology.html", doc=ontology_model(graph), standalone=standalone)
