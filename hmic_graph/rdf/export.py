@@ -49,6 +49,7 @@ __all__ = [
     "to_dataset",
     "unregister_exporter",
     "write",
+    "write_bytes",
     "write_text",
 ]
 
@@ -314,8 +315,17 @@ def write_text(text: str, path: str | os.PathLike[str]) -> Path:
 
     :raises ExportError: the file cannot be written (the error names the path).
     """
+    return write_bytes(text.encode("utf-8"), path)
+
+
+def write_bytes(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write ``data`` to ``path`` atomically, as :func:`write` does, and return the path.
+
+    For files that are not text, such as a PNG picture of the network.
+
+    :raises ExportError: the file cannot be written (the error names the path).
+    """
     target = Path(path)
-    data = text.encode("utf-8")
     temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
