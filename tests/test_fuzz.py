@@ -453,31 +453,3 @@ def test_quote_text_never_ends_in_a_mark() -> None:
     texts = [str(t) for t in graph.objects(None, SCHEMA.text)]
     assert texts == ["Good work by the force."]
     assert not any(re.search(rf"^[{QUOTE_MARKS}]|[{QUOTE_MARKS}]$", t) for t in texts)
-
-
-# --------------------------------------------------------------------------
-# The linear-time search for "NAME said: “" finds what the plain regex finds
-# --------------------------------------------------------------------------
-
-INTRO_TEXT = st.lists(
-    st.sampled_from(
-        [" ", "  ", "\n", "said", "added", ":", ": ", ".", "!", "?", "“", '"', "‘", "”",
-         "Kent", "Amelia Hartwell", ",", "a", "x said", " said:", " said: “", "that"]
-    ),
-    max_size=30,
-).map("".join)
-
-
-@fuzz_settings(400)
-@given(INTRO_TEXT)
-@example("x.  said: “")
-@example(" said: “")
-@example("a. b said: c. d said: “")
-def test_find_inline_intro_equals_the_regex(text: str) -> None:
-    from hmic_graph.extract.people import _INLINE_INTRO, find_inline_intro
-
-    expected = _INLINE_INTRO.search(text)
-    found = find_inline_intro(text)
-    assert (found and (found.span(), found.group("phrase"))) == (
-        expected and (expected.span(), expected.group("phrase"))
-    )

@@ -4,18 +4,16 @@ Attribution in releases takes a handful of shapes: "NAME, POST, said:",
 "POST, NAME, said:", "POST NAME said:", "…,” said NAME, POST.", "NAME
 added:", "A and B said:", and indirect speech ("said NAME, POST") without a
 quotation. Each is parsed into (person, post) pairs; a person named again
-by a short form ("Sir Denis", "Ms Billingham") or a pronoun is the same
-person.
+by a short form ("Sir Denis", "Ms Billingham", "HMI Kerr") is the same
+person; pronouns are left to :mod:`hmic_graph.extract.quotes`.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
 from hmic_graph.extract.lexicon import Lexicon
-from hmic_graph.extract.segment import CLOSING_QUOTES, OPENING_QUOTES
 from hmic_graph.model.ids import slugify
 from hmic_graph.model.records import Span
 
@@ -71,7 +69,10 @@ _NOT_NAME_WORDS = frozenset(
         "Borough",
     }
 )
-_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+# Words that end the clause before a post ("led by", "was"); never inside a post.
+_CLAUSE_WORDS = frozenset({"by", "was", "were", "is", "are", "from", "with", "who"})
 
 
 @dataclass
@@ -97,12 +98,19 @@ class People:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.entries: dict[str, PersonEntry] = {}
-        self.last_speakers: list[str] = []
 
     def _split_honorific(self, text: str) -> tuple[str | None, str]:
+        """The honorific a name opens with, if any, and the rest.
+
+        A title used like an honorific ("HMI Kerr") gives ``""``: it picks out
+        a surname as an honorific does, but is not the person's honorific.
+        """
         for honorific in self.lexicon.honorifics:
             if text.startswith(honorific + " "):
                 return honorific.rstrip("."), text[len(honorific) + 1 :].strip()
+        for title in self.lexicon.raw["reference_titles"]:
+            if text.startswith(title + " "):
+                return "", text[len(title) + 1 :].strip()
         return None, text
 
     def looks_like_name(self, text: str) -> bool:
@@ -150,7 +158,8 @@ class People:
         entry = self.entries.setdefault(name, PersonEntry(name, honorific))
         if honorific and not entry.honorific:
             entry.honorific = honorific
-        entry.forms.add(text.strip())
+        if honorific != "":
+            entry.forms.add(text.strip())
         if span is not None:
             entry.spans.append(span)
         return name
@@ -165,7 +174,14 @@ class People:
             if len(tokens) <= size:
                 continue
             candidate = " ".join(tokens[-size:])
-            head = " ".join(tokens[:-size])
+            head_tokens = tokens[:-size]
+            # "The inspection was led by POST NAME": the post starts after the verb.
+            cuts = [i for i, t in enumerate(head_tokens) if t in _CLAUSE_WORDS]
+            if cuts:
+                head_tokens = head_tokens[cuts[-1] + 1 :]
+            if not head_tokens:
+                continue
+            head = " ".join(head_tokens)
             dangling = head.split()[-1].lower() in {"of", "for", "and", "the", "to", "in"}
             if self.looks_like_name(candidate) and self.is_post(head) and not dangling:
                 return head, candidate
@@ -180,7 +196,7 @@ class People:
             post = match.group()
             post_span = Span(span.start + match.start(), span.start + match.end())
             after = re.match(r"\s*,?\s*((?:\S+\s+){0,4}\S+)", chunk[match.end() :])
-            before = re.search(r"((?:\S+\s+){0,4}\S+),\s*$", chunk[: match.start()])
+            before = re.search(r"((?:\S+\s+){0,4}\S+)(?:,|\s+as)\s*$", chunk[: match.start()])
             found = None
             if after is not None:
                 tokens = after.group(1).split()
@@ -244,10 +260,6 @@ class People:
         for part, at in parts:
             if part.startswith(("The ", "the ")) and self.is_post(part):
                 part, at = part[4:], at + 4
-            if part.lower() in _PRONOUNS:
-                for name in self.last_speakers:
-                    speakers.append(Speaker(name, None, None))
-                continue
             if self.looks_like_name(part):
                 name = self.add(part, Span(offset + at, offset + at + len(part)))
                 post, post_span = pending_post or (None, None)
@@ -261,7 +273,10 @@ class People:
                 name = self.add(
                     candidate, Span(offset + name_at, offset + name_at + len(candidate))
                 )
-                speakers.append(Speaker(name, head, Span(offset + at, offset + at + len(head))))
+                head_at = at + part.index(head)
+                speakers.append(
+                    Speaker(name, head, Span(offset + head_at, offset + head_at + len(head)))
+                )
                 continue
             if self.is_post(part):
                 span = Span(offset + at, offset + at + len(part))
@@ -272,153 +287,18 @@ class People:
         return speakers
 
 
-_VERBS = r"(?:said|says|added|adds|commented|explained|continued|warned|stated|concluded|remarked|observed|noted)"
-_INTRO = re.compile(rf"^(?P<phrase>.+?)\s+{_VERBS}(?:\s+that)?\s*:?\s*$", re.DOTALL)
-_INTRO_INVERTED = re.compile(rf"^{_VERBS}\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
-_AFTER_QUOTE = re.compile(
-    rf"^[\s,]*(?:{_VERBS}\s+(?P<after>[^.!?]+?)|(?P<before>[^.!?“”\"]+?)\s+{_VERBS})\s*[.!?]?\s*$",
-)
-_INDIRECT = re.compile(
-    rf"(?<![\w])(?:{_VERBS})\s+(?P<phrase>(?:[A-Z][^.;:!?]*?))(?=[.;:!?]|\s+(?:that|who|when)\b|$)"
-)
-_INLINE_INTRO = re.compile(rf"(?P<phrase>[^.!?:]+?)\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
-_INLINE_INTRO_TAIL = re.compile(rf"\s+{_VERBS}\s*:\s*(?=[{OPENING_QUOTES}])")
-_PHRASE_STOP = re.compile(r"[.!?:]")
+def indirect_speech(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Reported speech with no quotation, which names people and posts, never a quote:
+    "said NAME, POST" and, opening a sentence, "POST, NAME, said that ..."."""
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon.speech_verbs, key=len, reverse=True))
+    after = re.compile(
+        rf"(?<![\w])(?:{verbs})\s+(?P<phrase>(?:[A-Z][^.;:!?“”\"]*?))"
+        r"(?=[.;:!?“”\"]|\s+(?:that|who|when)\b|$)"
+    )
+    before = re.compile(
+        rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?)\s+(?:{verbs})\s+(?:that|he|she|they|it)\b"
+    )
+    return after, before
 
 
-def find_inline_intro(text: str) -> re.Match[str] | None:
-    """``_INLINE_INTRO.search(text)``, in time linear in ``text``.
-
-    The plain search tries every start and scans each to the next stop, so a
-    long text with no "said: “" in it takes quadratic time. Every "said: “"
-    ends a run between stops (``.!?:``), and a match can only start at the
-    beginning of such a run, so the pattern is tried there only.
-    """
-    stops = [m.start() for m in _PHRASE_STOP.finditer(text)]
-    for tail in _INLINE_INTRO_TAIL.finditer(text):
-        index = bisect.bisect_left(stops, tail.start())
-        match = _INLINE_INTRO.match(text, stops[index - 1] + 1 if index else 0)
-        if match is not None:
-            return match
-    return None
-
-
-_QUOTED_RUN = re.compile(r"(?:“(?P<curly>[^“”]{20,}?)”|(?<![\w])\"(?P<straight>[^\"]{20,}?)\")")
-_ATTRIBUTION_AFTER = re.compile(
-    rf"^\s*,?\s*(?:{_VERBS}\s+(?P<after>[A-Z][^.;:!?“”\"]*?)(?=,\s+(?:adding|who|and\s+(?:that|he|she))\b|[.;:!?]|$)"
-    rf"|(?P<before>[A-Z][^.;:!?“”\"]*?)\s+{_VERBS}\b)"
-)
-
-
-_LEADING_MARKS = re.compile(r'^[\s"“”]+')
-_TRAILING_MARKS = re.compile(r'[\s"“”]+$')
-
-
-def inline_quotes(text: str, span: Span) -> list[tuple[Span, str, int]]:
-    """Quotations inside a prose paragraph, each with the attribution phrase after it.
-
-    Returns ``(inner span, phrase, phrase offset)``; only quotations of several
-    words count, so titles and scare quotes are left alone.
-    """
-    chunk = text[span.start : span.end]
-    found = []
-    for match in _QUOTED_RUN.finditer(chunk):
-        group = "curly" if match.group("curly") is not None else "straight"
-        inner = match.group(group)
-        if len(inner.split()) < 6:
-            continue
-        after = _ATTRIBUTION_AFTER.match(chunk[match.end() :])
-        if after is None:
-            continue
-        phrase_group = "after" if after.group("after") else "before"
-        phrase = after.group(phrase_group)
-        # No white space or stray mark at either end ("“ The force ... year “").
-        lead = len(inner) - len(_LEADING_MARKS.sub("", inner))
-        body = _TRAILING_MARKS.sub("", _TRAILING_MARKS.sub("", inner).rstrip(","))[lead:]
-        if not body:
-            continue
-        start = span.start + match.start(group) + lead
-        found.append(
-            (
-                Span(start, start + len(body)),
-                phrase,
-                span.start + match.end() + after.start(phrase_group),
-            )
-        )
-    return found
-
-
-
-
-def quote_body(text: str, span: Span) -> tuple[Span | None, str]:
-    """The span of a quoted paragraph without its quotation marks, and what follows them.
-
-    Returns the inner span (``None`` when nothing but marks is quoted) and
-    the text after the closing mark (an attribution such as ", said NAME."
-    when present).
-    """
-    para = text[span.start : span.end]
-    start = 0
-    while start < len(para) and (para[start] in OPENING_QUOTES or para[start].isspace()):
-        start += 1
-    close = -1
-    for index in range(start, len(para)):
-        char = para[index]
-        if char in '”"' or (
-            char == "’"
-            and (index + 1 == len(para) or not para[index + 1].isalpha())
-            and para[start - 1] == "‘"
-        ):
-            close = index
-            break
-    if close == -1:
-        end = len(para)
-        rest = ""
-    else:
-        end = close
-        rest = para[close + 1 :]
-    # A mark typed the wrong way round ("...end.“") is not part of the quotation.
-    inner = _TRAILING_MARKS.sub("", para[start:end])
-    if inner.endswith(",") and rest.strip():
-        inner = _TRAILING_MARKS.sub("", inner[:-1])
-    if not inner:
-        return None, rest
-    inner_end = start + len(inner)
-    return Span(span.start + start, span.start + inner_end), rest
-
-
-def intro_phrase(paragraph: str) -> str | None:
-    """The speaker phrase of a paragraph that introduces a quotation ("X said:")."""
-    stripped = paragraph.strip()
-    if not stripped.endswith(":"):
-        return None
-    last = re.split(r"(?<=[.!?])\s+", stripped)[-1]
-    match = _INTRO.match(last) or _INTRO_INVERTED.match(last)
-    if match is None:
-        return None
-    phrase = match.group("phrase")
-    # "Speaking about the report, NAME said:" - drop clauses before the speaker.
-    parts = [p.strip() for p in phrase.split(",")]
-    while (
-        len(parts) > 1
-        and parts[0]
-        and parts[0].split()[0]
-        in {"Speaking", "Commenting", "Responding", "Welcoming", "Today", "Reacting"}
-    ):
-        parts.pop(0)
-    return ", ".join(parts)
-
-
-def strip_closing(text: str) -> str:
-    return text.rstrip().rstrip(CLOSING_QUOTES).rstrip()
-
-
-__all__ = [
-    "_AFTER_QUOTE",
-    "_INDIRECT",
-    "_INLINE_INTRO",
-    "People",
-    "Speaker",
-    "intro_phrase",
-    "quote_body",
-]
+__all__ = ["People", "Speaker", "indirect_speech"]

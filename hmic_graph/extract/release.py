@@ -18,21 +18,15 @@ from hmic_graph.extract.judgements import (
 from hmic_graph.extract.lexicon import lexicon
 from hmic_graph.extract.organisations import find_named_organisations
 from hmic_graph.extract.partners import extract_alliances, extract_partners
-from hmic_graph.extract.people import (
-    _AFTER_QUOTE,
-    _INDIRECT,
-    People,
-    Speaker,
-    find_inline_intro,
-    inline_quotes,
-    intro_phrase,
-    quote_body,
-)
+from hmic_graph.extract.people import People, Speaker, indirect_speech
+from hmic_graph.extract.quotes import read_quotes
 from hmic_graph.extract.reports import extract_reports
 from hmic_graph.extract.segment import BlockKind, segment, sentences
 from hmic_graph.model.ids import release_id_for, slugify
 from hmic_graph.model.records import (
+    ContactPoint,
     Inspection,
+    NamedPartner,
     Organisation,
     OrganisationChange,
     OrganisationKind,
@@ -40,6 +34,7 @@ from hmic_graph.model.records import (
     Post,
     Quote,
     Release,
+    Report,
     Source,
     Span,
 )
@@ -100,18 +95,6 @@ def _publisher(ctx: ReleaseContext, people: list[tuple[str, str]]) -> str | None
     return None
 
 
-def _speakers_for_quote(people: People, rest: str, offset: int) -> list[Speaker] | None:
-    match = _AFTER_QUOTE.match(rest)
-    if match is None:
-        return None
-    phrase = match.group("after") or match.group("before")
-    if not phrase:
-        return None
-    at = rest.index(phrase)
-    speakers = people.parse_attribution(phrase, offset + at)
-    return speakers or None
-
-
 def extract_release(
     source: Source | str,
     *,
@@ -133,12 +116,51 @@ def extract_release(
         from hmic_graph.extract.sources import source_from_text
 
         source = source_from_text(source)
+    ctx = _context(source, published)
+    people = People(ctx.lexicon)
+    quotes, speakers = _quotes_and_speakers(ctx, people)
+    ctx.publisher = _publisher(ctx, [(s.post, s.name) for s in speakers if s.post])
+    posts = _posts(ctx, speakers)
+    reports = extract_reports(ctx)
+    named_orgs = find_named_organisations(ctx)
+    partner_kinds, partners = extract_partners(ctx, named_orgs)
+    contacts = extract_contact_points(ctx)
+    changes, organisations = _organisations(ctx, posts, contacts, named_orgs, partners)
+    headline = ctx.layout.headline
+    return Release(
+        release_id=release_id
+        or release_id_for(
+            release_number=ctx.layout.release_number, path=source.path, sha256=source.sha256
+        ),
+        source=source,
+        headline=headline.text if headline else _first_line(ctx.text),
+        release_number=ctx.layout.release_number,
+        published=ctx.published,
+        about=ctx.subjects,
+        publisher=ctx.publisher,
+        organisations=organisations,
+        people=_person_records(people),
+        posts=tuple(posts),
+        quotes=tuple(quotes),
+        reports=tuple(reports),
+        alliances=tuple(extract_alliances(ctx)),
+        partner_kinds=tuple(partner_kinds),
+        partners=tuple(partners),
+        findings=tuple(extract_findings(ctx)),
+        contact_points=tuple(contacts),
+        inspects=_inspects(ctx),
+        inspections=_inspections(ctx, reports),
+        changes=changes,
+    )
+
+
+def _context(source: Source, published: str | None) -> ReleaseContext:
+    """The layout, gazetteer mentions, date and subjects every later step reads."""
     text = source.text
-    lex = lexicon()
     gaz = gazetteer()
     layout = segment(text)
     ctx = ReleaseContext(
-        text=text, layout=layout, gazetteer=gaz, lexicon=lex, mentions=gaz.find(text)
+        text=text, layout=layout, gazetteer=gaz, lexicon=lexicon(), mentions=gaz.find(text)
     )
     ctx.published = (
         published
@@ -146,77 +168,34 @@ def extract_release(
         or _published(text, [(b.span.start, b.text) for b in layout.blocks])
     )
     ctx.subjects = _subjects(ctx)
+    return ctx
 
-    people = People(lex)
-    quotes: list[Quote] = []
-    speaker_posts: list[tuple[Speaker, None]] = []
-    pending: list[Speaker] = []
-    previous_kind: BlockKind | None = None
-    current: list[Speaker] = []
-    for block in layout.blocks:
-        # A release written as one long paragraph has everything in its "headline".
-        long_headline = block.kind is BlockKind.HEADLINE and len(block.text) > 300
-        if block.kind is BlockKind.BODY or long_headline:
-            inline = find_inline_intro(block.text)
-            phrase = intro_phrase(block.text)
-            if inline is not None:
-                found = people.parse_attribution(
-                    inline.group("phrase"), block.span.start + inline.start("phrase")
-                )
-                speaker_posts.extend((s, None) for s in found)
-                quote_start = block.span.start + inline.end()
-                inner, rest = quote_body(text, Span(quote_start, block.span.end))
-                if inner is not None:
-                    quotes.append(Quote(inner.of(text), tuple(s.name for s in found), inner))
-                current = found
-                pending = []
-            elif phrase is not None:
-                at = block.text.rindex(phrase) if phrase in block.text else 0
-                pending = people.parse_attribution(phrase, block.span.start + at)
-                speaker_posts.extend((s, None) for s in pending)
-            else:
-                pending = []
-                current = []
-                quoted = inline_quotes(text, block.span)
-                for inner, phrase_text, at in quoted:
-                    found = people.parse_attribution(phrase_text, at)
-                    speaker_posts.extend((s, None) for s in found)
-                    if found:
-                        quotes.append(Quote(inner.of(text), tuple(s.name for s in found), inner))
-                        people.last_speakers = [s.name for s in found]
-                for match in _INDIRECT.finditer(block.text):
-                    found = people.parse_attribution(
-                        match.group("phrase"), block.span.start + match.start("phrase")
-                    )
-                    speaker_posts.extend((s, None) for s in found)
-        elif block.kind is BlockKind.QUOTE:
-            inner, rest = quote_body(text, block.span)
-            # ``rest`` runs to the end of the block, after the closing mark.
-            speakers = _speakers_for_quote(people, rest, block.span.end - len(rest))
-            if speakers is None:
-                if pending:
-                    speakers = pending
-                elif previous_kind is BlockKind.QUOTE:
-                    speakers = current
-                else:
-                    speakers = []
-            speaker_posts.extend((s, None) for s in speakers)
-            if inner is not None:
-                quotes.append(Quote(inner.of(text), tuple(s.name for s in speakers), inner))
-            current = speakers
-            pending = []
-            if speakers:
-                people.last_speakers = [s.name for s in speakers]
-        if block.kind in (BlockKind.BODY, BlockKind.QUOTE):
-            previous_kind = block.kind
 
+def _quotes_and_speakers(ctx: ReleaseContext, people: People) -> tuple[list[Quote], list[Speaker]]:
+    """Quotes with their speakers, and every person named with a post.
+
+    Inspectors named in the prose are read first, so that a later "the
+    inspector said" can find them.
+    """
+    in_prose = [
+        s for _block, sentence in ctx.body_sentences() for s in people.posts_in_prose(ctx.text, sentence)
+    ]
+    quotes, attributed = read_quotes(ctx, people, in_prose)
+    after, before = indirect_speech(ctx.lexicon)
+    reported: list[Speaker] = []
     for _block, sentence in ctx.body_sentences():
-        speaker_posts.extend((s, None) for s in people.posts_in_prose(text, sentence))
-    labelled = [(s.post, s.name) for s, _ in speaker_posts if s.post]
-    ctx.publisher = _publisher(ctx, labelled)
+        chunk = sentence.of(ctx.text)
+        for match in [*after.finditer(chunk), *before.finditer(chunk)]:
+            reported.extend(
+                people.parse_attribution(match.group("phrase"), sentence.start + match.start("phrase"))
+            )
+    return quotes, [*attributed, *reported, *in_prose]
 
+
+def _posts(ctx: ReleaseContext, speakers: list[Speaker]) -> list[Post]:
+    """Posts held by the people named, and unnamed posts stated about the subject."""
     posts: dict[tuple[str, str | None], Post] = {}
-    for speaker, _ in speaker_posts:
+    for speaker in speakers:
         if not speaker.post:
             continue
         organisation = _post_organisation(ctx, speaker.post, speaker.post_span)
@@ -229,8 +208,8 @@ def extract_release(
         label, span = (old.label, old.span) if old and keep else (speaker.post, speaker.post_span)
         posts[key] = Post(label, organisation, holders, span)
     for _block, sentence in ctx.body_sentences():
-        chunk = sentence.of(text)
-        for pattern in lex.untitled_posts:
+        chunk = sentence.of(ctx.text)
+        for pattern in ctx.lexicon.untitled_posts:
             for match in pattern.finditer(chunk):
                 label = re.split(r"\s+(?:and|but|while)\s+", match.group(1).strip())[0].strip()
                 start = sentence.start + match.start(1)
@@ -239,40 +218,46 @@ def extract_release(
                     (slugify(label), organisation),
                     Post(label, organisation, (), Span(start, start + len(label))),
                 )
+    return list(posts.values())
 
-    reports = extract_reports(ctx)
-    alliances = extract_alliances(ctx)
-    named_orgs = find_named_organisations(ctx)
-    partner_kinds, partners = extract_partners(ctx, named_orgs)
-    findings = extract_findings(ctx)
-    contacts = extract_contact_points(ctx)
-    inspects = _inspects(ctx)
 
+def _organisations(
+    ctx: ReleaseContext,
+    posts: list[Post],
+    contacts: list[ContactPoint],
+    named: list[tuple[str, Span]],
+    partners: list[NamedPartner],
+) -> tuple[tuple[OrganisationChange, ...], tuple[Organisation, ...]]:
+    """Gazetteer bodies named or implied, their renamings, and the other named bodies."""
     spans: dict[str, list[Span]] = {}
     for mention in ctx.mentions:
         spans.setdefault(mention.key, []).append(mention.span)
     keys = set(spans)
     for extra in (
         ctx.publisher,
-        *(p.organisation for p in posts.values()),
+        *(p.organisation for p in posts),
         *(c.organisation for c in contacts),
     ):
         if extra:
             keys.add(extra)
     changes = _changes(ctx, keys)
     keys.update(k for change in changes for k in (change.original, change.resulting))
-    organisations = tuple(gaz.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys))
+    known = tuple(ctx.gazetteer.body(k).organisation(tuple(spans.get(k, ()))) for k in sorted(keys))
     partner_names = {p.name for p in partners}
-    partner_orgs = tuple(
+    others = tuple(
         Organisation(
             key=name,
             name=name,
             kind=OrganisationKind.PARTNER if name in partner_names else OrganisationKind.OTHER,
-            spans=tuple(s for n, s in named_orgs if n == name),
+            spans=tuple(s for n, s in named if n == name),
         )
-        for name in sorted({n for n, _ in named_orgs})
+        for name in sorted({n for n, _ in named})
     )
-    person_records = tuple(
+    return changes, known + others
+
+
+def _person_records(people: People) -> tuple[Person, ...]:
+    return tuple(
         Person(
             name=e.name,
             honorific=e.honorific,
@@ -281,13 +266,15 @@ def extract_release(
         )
         for e in sorted(people.entries.values(), key=lambda e: e.name)
     )
+
+
+def _inspections(ctx: ReleaseContext, reports: list[Report]) -> tuple[Inspection, ...]:
+    """One inspection per subject, with its judgements, period and kind."""
     judgements = extract_judgements(ctx)
     period = extract_period(ctx)
     kind = extract_inspection_kind(ctx, [r.title for r in reports if r.title])
-    topic = None
-    if kind is not None:
-        topic = pref_label(kind)
-    inspections = tuple(
+    topic = pref_label(kind) if kind is not None else None
+    return tuple(
         Inspection(
             body=subject,
             inspectorates=_inspectorates(ctx),
@@ -299,32 +286,6 @@ def extract_release(
             ended=period[1],
         )
         for subject in ctx.subjects
-    )
-    headline = layout.headline
-    return Release(
-        release_id=release_id
-        or release_id_for(
-            release_number=layout.release_number, path=source.path, sha256=source.sha256
-        ),
-        source=source,
-        headline=headline.text if headline else _first_line(text),
-        release_number=layout.release_number,
-        published=ctx.published,
-        about=ctx.subjects,
-        publisher=ctx.publisher,
-        organisations=organisations + partner_orgs,
-        people=person_records,
-        posts=tuple(posts.values()),
-        quotes=tuple(quotes),
-        reports=tuple(reports),
-        alliances=tuple(alliances),
-        partner_kinds=tuple(partner_kinds),
-        partners=tuple(partners),
-        findings=tuple(findings),
-        contact_points=tuple(contacts),
-        inspects=inspects,
-        inspections=inspections,
-        changes=changes,
     )
 
 

@@ -1,0 +1,137 @@
+"""Quote attribution (hmic_graph.extract.quotes): one test per surface pattern of
+docs/patterns.md. Every text here is invented."""
+
+from __future__ import annotations
+
+from hmic_graph import extract_release
+from hmic_graph.model.records import Release
+
+HEAD = "Kent Police praised\n\nKent Police works well with councils.\n\n"
+
+
+def _said(text: str) -> list[tuple[tuple[str, ...], str]]:
+    release: Release = extract_release(HEAD + text)
+    return [(tuple(sorted(q.speakers)), " ".join(q.text.split()[:3])) for q in release.quotes]
+
+
+# Pattern 1: interrupted quotes, attribution after the quote, pronouns.
+
+
+def test_interrupted_quote_is_one_quote_with_its_speaker() -> None:
+    text = (
+        '"We found real progress in the force," said Jane Doe, HM Inspector of Constabulary '
+        'for the Northern Region. "Victims told us they feel heard."\n'
+    )
+    assert _said(text) == [(("Jane Doe",), "We found real")]
+    release = extract_release(HEAD + text)
+    assert [p.name for p in release.people] == ["Jane Doe"]
+    labels = {p.label for p in release.posts}
+    assert "HM Inspector of Constabulary for the Northern Region" in labels
+
+
+def test_she_said_after_a_quote_is_the_last_speaker() -> None:
+    text = (
+        '"The force has listened to victims," said Jane Doe, HM Inspector of Constabulary.\n\n'
+        '"There is more to do, and we will be back," she said.\n'
+    )
+    assert _said(text)[1] == (("Jane Doe",), "There is more")
+
+
+def test_added_name_after_a_quote() -> None:
+    text = (
+        "Jane Doe, HM Inspector of Constabulary, said:\n\n\"The force is improving well.\"\n\n"
+        "\"But it must now record crime properly,\" added Ms Doe.\n"
+    )
+    assert _said(text)[1] == (("Jane Doe",), "But it must")
+
+
+def test_pronoun_after_a_person_named_in_the_same_paragraph() -> None:
+    text = (
+        '"Files go back and forth too often," said Ann Roe, HM Chief Inspector of Prisons.\n\n'
+        "HM Inspector of Constabulary John Smith agreed. \"The force has the right building "
+        'blocks," he said. "Supervisors must check the files."\n'
+    )
+    assert _said(text)[1] == (("John Smith",), "The force has")
+
+
+# Pattern 2: continuation paragraphs.
+
+
+def test_same_line_introduction_keeps_its_speaker_over_the_next_paragraphs() -> None:
+    text = (
+        'Jane Doe, HM Inspector of Constabulary, said: "The force has listened to us.\n\n'
+        '"But the first call matters most, and the force must get it right.\n\n'
+        '"I want one set of questions for every caller."\n'
+    )
+    assert [s for s, _ in _said(text)] == [("Jane Doe",)] * 3
+
+
+def test_he_added_introduces_the_next_paragraphs() -> None:
+    text = (
+        "John Smith, HM Inspector of Constabulary, said:\n\n\"The force has improved.\"\n\n"
+        "He added:\n\n\"There is more to do on crime recording.\n\n"
+        "\"I will return next year to check the progress made.\"\n"
+    )
+    assert [s for s, _ in _said(text)] == [("John Smith",)] * 3
+
+
+def test_interrupted_quote_left_open_continues_into_the_next_paragraph() -> None:
+    text = (
+        '"The service keeps people safe," said Ann Roe, HM Inspector of Fire & Rescue '
+        'Services. "Its work with partners is strong.\n\n'
+        '"But staff must feel able to speak up."\n'
+    )
+    assert [s for s, _ in _said(text)] == [("Ann Roe",), ("Ann Roe",)]
+
+
+# Pattern 3: plural speakers and back-references; nobody named stays nobody.
+
+
+def test_the_chief_inspectors_said_gives_both_people_named_in_that_role() -> None:
+    text = (
+        "The inspection was led by HM Chief Inspector of Prisons Ann Roe and by HM Chief "
+        "Inspector of Constabulary John Smith.\n\nThe Chief Inspectors said:\n\n"
+        '"Custody is well run, and staff deserve credit."\n'
+    )
+    assert _said(text) == [(("Ann Roe", "John Smith"), "Custody is well")]
+
+
+def test_the_inspector_said_is_the_one_inspector_named() -> None:
+    text = (
+        "HM Inspector of Constabulary John Smith led the inspection.\n\n"
+        '"Victims in every town deserve the same service," the inspector said.\n'
+    )
+    assert _said(text) == [(("John Smith",), "Victims in every")]
+
+
+def test_hmi_surname_resolves_to_the_person_named_before() -> None:
+    text = (
+        "John Smith, HM Inspector of Constabulary, said:\n\n\"The force has improved.\"\n\n"
+        "Ann Roe, Chief Constable of Kent Police, said the force welcomed the report.\n\n"
+        "HMI Smith added:\n\n\"The force now needs to sustain this.\"\n"
+    )
+    assert _said(text)[1] == (("John Smith",), "The force now")
+
+
+def test_a_statement_by_an_inspectorate_has_no_speaker() -> None:
+    text = (
+        "Ann Roe, HM Chief Inspector of Prisons, said:\n\n\"Custody is safe.\"\n\n"
+        "In a joint statement, the inspectorates said:\n\n\"Agencies must work together.\"\n"
+    )
+    assert _said(text)[1] == ((), "Agencies must work")
+
+
+def test_a_pronoun_that_could_be_two_people_gives_no_speaker() -> None:
+    text = (
+        "The inspection was led by Ann Roe, HM Chief Inspector of Prisons, and John Smith, "
+        "HM Inspector of Constabulary.\n\n\"Cells are no place for children,\" she said.\n"
+    )
+    assert _said(text) == [((), "Cells are no")]
+
+
+def test_indirect_speech_names_people_but_makes_no_quote() -> None:
+    release = extract_release(
+        HEAD + "The Police and Crime Commissioner for Kent, Ann Roe, said that the report was fair.\n"
+    )
+    assert release.quotes == ()
+    assert [p.name for p in release.people] == ["Ann Roe"]
