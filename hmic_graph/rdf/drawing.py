@@ -86,7 +86,7 @@ def actor_network(graph: Graph) -> networkx.DiGraph:
     >>> net = actor_network(load_release("Kent Police has improved\\n\\n"
     ...     "HMIC inspected Kent Police. Kent Police works with Kent County Council."))
     >>> sorted(kind for _, kind in net.nodes(data="kind"))
-    ['inspectorate', 'police force']
+    ['inspectorate', 'partner', 'police force']
     """
     import networkx as nx
 
