@@ -3,10 +3,13 @@
 The public API, imported lazily so that ``import hmic_graph`` stays cheap:
 
 - :func:`load_release` — a release (file or text) to an :class:`rdflib.Graph`
+- :func:`load_corpus` — many releases (files, folders, a manifest) to one graph per release
 - :func:`extract_release` — a release to plain records, before any RDF
 - :func:`validate` — SHACL validation, a typed :class:`ValidationReport`
 - :func:`query` — the competency questions by name, or any SPARQL
 - :func:`to_networkx` — the organisational network as a NetworkX graph
+- :func:`actor_network` / :func:`write_network` — forces, alliances, partners and
+  inspectors, as GraphML, GEXF, PNG or SVG
 - :func:`serialize` / :func:`write` — Turtle, JSON-LD, N-Triples, TriG
 """
 
@@ -19,6 +22,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load_release": "hmic_graph.ingest.releases",
+    "load_corpus": "hmic_graph.ingest.releases",
+    "actor_network": "hmic_graph.rdf.drawing",
+    "write_network": "hmic_graph.rdf.drawing",
     "build_graph": "hmic_graph.rdf.build",
     "extract_release": "hmic_graph.extract",
     "validate": "hmic_graph.rdf.validation",
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from hmic_graph.extract import (
         extract_release as extract_release,
     )
+    from hmic_graph.ingest.releases import load_corpus as load_corpus
     from hmic_graph.ingest.releases import load_release as load_release
     from hmic_graph.model.errors import (
         ExportError as ExportError,
@@ -65,6 +72,8 @@ if TYPE_CHECKING:
         ValidationFailed as ValidationFailed,
     )
     from hmic_graph.rdf.build import build_graph as build_graph
+    from hmic_graph.rdf.drawing import actor_network as actor_network
+    from hmic_graph.rdf.drawing import write_network as write_network
     from hmic_graph.rdf.export import (
         RdfFormat as RdfFormat,
     )
