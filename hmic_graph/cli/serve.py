@@ -10,13 +10,29 @@ import argparse
 import ipaddress
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.serve.settings import MIB, Settings
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = ["register_commands"]
 
 EXIT_OK = 0
+
+_DEFAULTS = Settings()
+#: (flag, Settings field, type, metavar, scale from the flag's unit to the field's, help)
+_LIMIT_FLAGS: tuple[tuple[str, str, type, str, int, str], ...] = (
+    ("--query-timeout", "query_timeout", float, "SECONDS", 1, "time limit of a SPARQL query"),
+    ("--max-results", "max_results", int, "ROWS", 1, "most rows a SPARQL result may have"),
+    ("--max-request-bytes", "max_request_bytes", int, "BYTES", 1, "largest request accepted"),
+    ("--query-workers", "query_workers", int, "N", 1, "worker processes running SPARQL queries"),
+    ("--worker-memory", "worker_memory_mib", int, "MIB", 1, "memory cap of each worker, in MiB"),
+    ("--max-waiting", "max_waiting", int, "N", 1, "SPARQL requests that may wait for a worker"),
+    ("--cache-mib", "cache_bytes", int, "MIB", MIB, "memory for cached answers, in MiB"),
+)
 
 _EPILOG = (
     "exit codes: 0 the server stopped normally, 2 error (no store, store in use, port taken, ...)"
@@ -46,34 +62,19 @@ def register_commands(subparsers: Any) -> None:
     serve.add_argument(
         "--base", metavar="IRI", default=None, help="namespace of the IRIs served under /id/"
     )
-    serve.add_argument(
-        "--query-timeout",
-        metavar="SECONDS",
-        type=float,
-        default=10.0,
-        help="time limit of a SPARQL query (default: 10)",
+    limits = serve.add_argument_group(
+        "limits", "what one request, and all together, may take (see docs/security.md)"
     )
-    serve.add_argument(
-        "--max-results",
-        metavar="ROWS",
-        type=int,
-        default=10_000,
-        help="most rows a SPARQL result may have (default: 10000)",
-    )
-    serve.add_argument(
-        "--max-request-bytes",
-        metavar="BYTES",
-        type=int,
-        default=100_000,
-        help="largest request accepted (default: 100000)",
-    )
-    serve.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=float,
-        default=0.0,
-        help="wait this long for another process to release the store (default: fail at once)",
-    )
+    for flag, field, kind, metavar, scale, help_text in _LIMIT_FLAGS:
+        default = getattr(_DEFAULTS, field) // scale
+        limits.add_argument(
+            flag,
+            dest=field,
+            metavar=metavar,
+            type=kind,
+            default=default,
+            help=f"{help_text} (default: {default:g})",
+        )
     serve.add_argument(
         "--log-level",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -81,6 +82,11 @@ def register_commands(subparsers: Any) -> None:
         help="uvicorn's log level (default: info, one line per request)",
     )
     serve.set_defaults(handler=_cmd_serve)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    values = {field: getattr(args, field) * scale for _, field, _, _, scale, _ in _LIMIT_FLAGS}
+    return Settings(**values)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -104,40 +110,57 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             f"`serve` needs the web stack ({exc.name}): pip install 'hmic-graph[serve]'"
         ) from exc
     from hmic_graph.model.namespaces import DEFAULT_BASE
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
+
+    settings = _settings(args)
 
     if not _is_loopback(args.host):
         sys.stderr.write(
             f"hmic-graph: warning: listening on {args.host}, reachable from other machines; "
             "the server has no authentication (use --host 127.0.0.1 to keep it local)\n"
         )
-    with open_store(path, create=False, wait=args.wait) as store:
-        # This process now holds the store's only read-write handle (RocksDB's
-        # lock): no other process can load or remove releases until the server
-        # stops, and nothing here writes (the endpoint refuses SPARQL Update).
-        # So the store cannot change while it is served, and answers may be
-        # cached for the life of the server (see hmic_graph.serve.cache).
-        app = create_app(
-            store,
-            base=args.base or DEFAULT_BASE,
-            query_timeout=args.query_timeout,
-            max_results=args.max_results,
-            max_request_bytes=args.max_request_bytes,
-            static_store=True,
-        )
+    with open_store(path, read_only=True) as store:
+        # A read-only handle: `load` and every read-only command work while
+        # the server runs. The server follows the store's generation to new
+        # data (see hmic_graph.serve.backend), and caches answers under it.
+        app = create_app(store, base=args.base or DEFAULT_BASE, settings=settings)
         sys.stderr.write(
             f"hmic-graph: serving {path} at http://{_url_host(args.host)}:{args.port}/\n"
         )
+        config = uvicorn.Config(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            proxy_headers=False,
+            timeout_graceful_shutdown=1,
+        )
+        server = _stopping_server(uvicorn.Server, app)(config)
         try:
-            uvicorn.run(
-                app, host=args.host, port=args.port, log_level=args.log_level, proxy_headers=False
-            )
+            server.run()
         except SystemExit as exc:  # uvicorn exits when it cannot bind the port
             if exc.code not in (0, None):
                 raise HmicGraphError(
                     f"the server could not start on {args.host}:{args.port} (see the message above)"
                 ) from None
     return EXIT_OK
+
+
+def _stopping_server(base: type[Any], app: Any) -> type[Any]:
+    """uvicorn's server, made to stop the SPARQL workers as soon as a signal asks it to stop.
+
+    uvicorn waits for open requests before it shuts the app down; a query
+    waiting on a worker would hold it up to the time limit. Killing the
+    workers first answers those requests at once (503), so Ctrl-C and
+    SIGTERM stop the server in about a second whatever runs.
+    """
+
+    class StoppingServer(base):  # type: ignore[misc]
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            app.state.hmic.runner.close()
+            super().handle_exit(sig, frame)
+
+    return StoppingServer
 
 
 def _is_loopback(host: str) -> bool:

@@ -22,33 +22,35 @@ SPARQL
     body. Results by ``Accept``: SPARQL JSON (default), XML, CSV or TSV;
     CONSTRUCT/DESCRIBE as Turtle (default), N-Triples or JSON-LD; 406 when
     none is acceptable. The model's prefixes may be used without declaring
-    them. Refused: SPARQL Update (403), ``SERVICE`` anywhere in the query
-    (403; the engine would fetch another endpoint from this server),
-    ``default-graph-uri``/``named-graph-uri`` (400), a malformed query (400,
-    with the parser's message). Limits:
+    them. Every query passes :func:`hmic_graph.sparql.guard.check_query`
+    first: ``SERVICE`` and ``LOAD`` anywhere in the text, SPARQL Update, and
+    ``FROM``/``FROM NAMED`` naming a graph outside the base are 403;
+    ``default-graph-uri``/``named-graph-uri`` are 400; a malformed query is
+    400 with the engine's message. Queries run in worker processes with no
+    network (:mod:`hmic_graph.serve.workers`). The limits, all in
+    :class:`~hmic_graph.serve.settings.Settings`:
 
     * request size: a body over ``max_request_bytes`` is 413 (checked on
       ``Content-Length`` and while reading), a query string over it 414;
-    * time: each query runs in a worker thread (at most ``query_workers`` at
-      once; more is 503 with ``Retry-After``) and the response is 503 when it
-      takes longer than ``query_timeout`` seconds. Reading rows stops at the
-      deadline, but what Oxigraph computes before the first row (aggregates,
-      ``ORDER BY``) cannot be interrupted: that thread finishes in the
-      background and keeps its worker slot until it does;
+    * time: past ``query_timeout`` the query's worker is killed and replaced
+      and the answer is 503 with ``Retry-After``; a query waits for a free
+      worker within the same limit, and beyond ``max_waiting`` waiting
+      queries the answer is 503 at once;
+    * memory: a query that needs more than ``worker_memory_mib`` ends its
+      worker and is answered 503;
     * result size: more than ``max_results`` rows (or triples) is an error,
       422 with ``X-Result-Limit``, never a silently truncated result; page
-      with ``LIMIT``/``OFFSET``.
+      with ``LIMIT``/``OFFSET``. Workers stop reading rows at the limit.
 
 Caching
     Everything above is read-only, so an answer can be reused for as long
     as the store does not change: entity representations, SPARQL results
     (by query text and media type), the index and the labels of linked
-    entities are kept in memory (``cache_bytes``, LRU) when the store is
-    known not to change (``static_store=True``, as ``hmic-graph serve``
-    runs it) or has a ``generation`` counter to tie the cache to; otherwise
-    nothing is cached (see :mod:`hmic_graph.serve.cache`). A cached answer
-    is sent straight from the event loop. Identical SPARQL queries that
-    arrive while one is running share that run.
+    entities are kept in memory (``cache_bytes``, LRU), tied to the store's
+    generation (see :mod:`hmic_graph.serve.cache`): when a ``load`` commits,
+    the next request sees the new data. A cached answer is sent straight
+    from the event loop. Identical SPARQL queries that arrive while one is
+    running share that run.
 
 Pages
     ``/`` lists forces, inspectorates, other bodies, alliances, partners,
@@ -63,10 +65,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import threading
 import time
-from collections.abc import AsyncIterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import AsyncIterator, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
@@ -79,23 +80,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.model.namespaces import DEFAULT_BASE, PREFIXES
-from hmic_graph.serve.backend import Backend, DescribableStore, backend_for, timed_out
-from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache, store_version
+from hmic_graph.serve.backend import Backend, ServedStore
+from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache
 from hmic_graph.serve.negotiation import negotiate
 from hmic_graph.serve.pages import EntityPages, iri_for_path
 from hmic_graph.serve.protocol import (
-    InspectedQuery,
     Outcome,
     ProtocolError,
-    cached_inspection,
-    inspect_query,
+    QueryForm,
     media_types_for,
+    outcome_of,
     write_outcome,
 )
+from hmic_graph.serve.settings import Settings
 from hmic_graph.serve.templating import render, stylesheet_csp_hash
+from hmic_graph.serve.workers import QueryPool
 
 if TYPE_CHECKING:
     from rdflib import URIRef
+
+    from hmic_graph.store import ReleaseStore
 
 __all__ = ["ENTITY_MEDIA_TYPES", "create_app"]
 
@@ -137,38 +141,22 @@ _ENTRY_OVERHEAD = 200  # bytes counted for a cache entry besides its body
 
 
 def create_app(
-    store: DescribableStore,
+    store: ReleaseStore,
     *,
     base: str = DEFAULT_BASE,
-    query_timeout: float = 10.0,
-    max_results: int = 10_000,
-    max_request_bytes: int = 100_000,
-    query_workers: int = 4,
-    static_store: bool = False,
-    cache_bytes: int = 64 * 2**20,
+    settings: Settings | None = None,
 ) -> Starlette:
     """The linked-data server for ``store`` (see the module docstring for routes and limits).
 
-    :param store: an open :class:`hmic_graph.store.stores.ReleaseStore`; an Oxigraph
-        store is queried directly, a memory store through a copy made now.
+    :param store: an open :class:`hmic_graph.store.ReleaseStore`. A store in
+        a folder is served from the folder (open it read-only to leave the
+        write lock to ``load``); a store in memory through a copy, made again
+        when it changes (see :class:`hmic_graph.serve.backend.ServedStore`).
         The caller keeps ownership: close it after the server stops.
     :param base: the namespace whose IRIs are served under ``/id/``; an
         absolute ``http(s)`` IRI ending in ``/``.
-    :param query_timeout: seconds a SPARQL query may run before the answer is 503.
-    :param max_results: the most rows (or triples) a SPARQL result may have.
-    :param max_request_bytes: the largest request body (or query string) accepted.
-    :param query_workers: how many SPARQL queries may run at once.
-    :param static_store: promise that ``store`` does not change while the app
-        serves it (no release is loaded or removed, by any process), so
-        answers (entity pages, SPARQL results, labels) may be cached for the
-        life of the app. ``hmic-graph serve`` promises it: it holds the
-        store's only read-write handle and writes nothing. Without the
-        promise nothing derived from the store is cached, unless the store
-        has a ``generation`` counter to tie the cache to (see
-        :mod:`hmic_graph.serve.cache`).
-    :param cache_bytes: about how much memory cached answers may take
-        (0: cache nothing).
-    :raises HmicGraphError: a limit is not positive or ``base`` is not such an IRI.
+    :param settings: the limits (default: :class:`Settings` ``()``).
+    :raises HmicGraphError: ``base`` is not such an IRI.
     :raises TypeError: ``store`` is not a release store.
     """
     if not (base.startswith(("http://", "https://")) and base.endswith("/")) or any(
@@ -177,39 +165,32 @@ def create_app(
         raise HmicGraphError(
             f"the base must be an absolute http(s) IRI ending in '/', not {base!r}"
         )
-    for name, value in (
-        ("query_timeout", query_timeout),
-        ("max_results", max_results),
-        ("max_request_bytes", max_request_bytes),
-        ("query_workers", query_workers),
-    ):
-        if value <= 0:
-            raise HmicGraphError(f"{name} must be positive, not {value!r}")
-    if cache_bytes < 0:
-        raise HmicGraphError(f"cache_bytes must not be negative, not {cache_bytes!r}")
+    settings = settings if settings is not None else Settings()
     from hmic_graph.rdf.ontology import ontology_graph
 
-    backend = backend_for(store)
-    version = store_version(store, static=static_store)
+    served = ServedStore(store)
+    backend = Backend(served.handle)
+
+    def version() -> Hashable:
+        return ("generation", served.version())
+
     responses: VersionedCache[_Answer] = VersionedCache(
-        version, max_bytes=cache_bytes, max_entries=_MAX_CACHED_RESPONSES
+        version, max_bytes=settings.cache_bytes, max_entries=_MAX_CACHED_RESPONSES
     )
     labels: VersionedCache[str] = VersionedCache(
-        version, max_bytes=cache_bytes // 8, max_entries=_MAX_CACHED_LABELS
+        version, max_bytes=settings.cache_bytes // 8, max_entries=_MAX_CACHED_LABELS
     )
     server = _Server(
         backend,
         EntityPages(backend, base=base, vocabulary=ontology_graph(), labels=labels),
         base=base,
         runner=_QueryRunner(
-            backend,
+            QueryPool(served.folder_and_version, settings=settings),
             base=base,
-            timeout=query_timeout,
-            max_results=max_results,
-            workers=query_workers,
+            settings=settings,
             version=version,
         ),
-        max_request_bytes=max_request_bytes,
+        max_request_bytes=settings.max_request_bytes,
         responses=responses,
     )
 
@@ -219,6 +200,7 @@ def create_app(
             yield
         finally:
             server.runner.close()
+            served.close()
 
     app = Starlette(
         routes=[
@@ -240,138 +222,81 @@ def create_app(
 
 
 class _QueryRunner:
-    """Runs checked queries on a small thread pool, with a time limit and a row limit.
+    """Checks queries with the guard and runs them on the worker pool.
 
-    Queries wait for a free worker (the wait counts against their time
-    limit). A query whose answer was abandoned at the time limit keeps its
-    worker until Oxigraph is done; when every worker is held like that, or
-    too many queries are waiting, new queries are turned away at once (503).
-
-    A query sent while the same text is already running, on the same version
-    of a store whose changes can be seen (see :mod:`hmic_graph.serve.cache`),
-    waits for that run's answer instead of running again: a burst of clients
-    asking the same competency question costs one run.
+    A query sent while the same text is already running on the same
+    generation of the store waits for that run's answer instead of running
+    again: a burst of clients asking the same competency question costs one
+    run. The pool's calls block, so they run on a thread pool of their own
+    (as many threads as queries may run or wait), apart from the one that
+    renders pages.
     """
 
     def __init__(
-        self,
-        backend: Backend,
-        *,
-        base: str,
-        timeout: float,
-        max_results: int,
-        workers: int,
-        version: Version | None = None,
+        self, pool: QueryPool, *, base: str, settings: Settings, version: Version
     ) -> None:
-        self.backend = backend
-        self.timeout = timeout
-        self.max_results = max_results
-        self.workers = workers
-        self.max_pending = workers * 16
+        self.pool = pool
+        self.settings = settings
         self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         self.prefixes["hmicid"] = base
-        self._version: Version = version if version is not None else (lambda: NOT_CACHED)
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hmic-sparql")
-        self._lock = threading.Lock()
-        self._pending = 0
-        self._abandoned: set[Future[Any]] = set()
-        self._running: dict[tuple[Any, str], Future[tuple[InspectedQuery, Outcome]]] = {}
-        self._waiters: dict[Future[Any], int] = {}
-
-    @property
-    def busy(self) -> int:
-        """Queries submitted and not finished, abandoned ones included."""
-        with self._lock:
-            return self._pending
-
-    def _job(self, text: str, deadline: float) -> tuple[InspectedQuery, Outcome]:
-        if time.monotonic() > deadline:  # waited for a worker past the time limit
-            raise timed_out(self.timeout)
-        inspected = inspect_query(text, deadline=deadline)
-        if inspected.has_dataset_clause and not self.backend.allows_dataset_clause:
-            raise ProtocolError("FROM and FROM NAMED are not supported by this endpoint", status=403)
-        if time.monotonic() > deadline:
-            raise timed_out(self.timeout)
-        outcome = self.backend.execute(
-            inspected, prefixes=self.prefixes, deadline=deadline, max_rows=self.max_results
+        self.namespaces = (base,)
+        self._version = version
+        self._threads = ThreadPoolExecutor(
+            max_workers=settings.query_workers + settings.max_waiting,
+            thread_name_prefix="hmic-sparql",
         )
-        return inspected, outcome
+        self._running: dict[tuple[Hashable, str], asyncio.Future[tuple[QueryForm, Outcome]]] = {}
+        self._forms: dict[str, QueryForm] = {}
 
-    def _finished(self, future: Future[Any], key: tuple[Any, str] | None) -> None:
-        with self._lock:
-            self._pending -= 1
-            self._abandoned.discard(future)
-            if key is not None and self._running.get(key) is future:
-                del self._running[key]
+    def form_of(self, text: str) -> QueryForm | None:
+        """The form of ``text`` if it was answered lately (to find its cached answer)."""
+        return self._forms.get(text)
 
-    async def run(self, text: str) -> tuple[InspectedQuery, Outcome]:
+    def _job(self, text: str) -> tuple[QueryForm, Outcome]:
+        from hmic_graph.sparql.guard import QueryRefused, check_query
+
+        deadline = time.monotonic() + self.settings.query_timeout
+        try:
+            checked = check_query(text, graph_namespaces=self.namespaces)
+        except QueryRefused as exc:
+            raise ProtocolError(exc.message, status=exc.status) from None
+        reply = self.pool.run(checked.text, prefixes=self.prefixes, deadline=deadline)
+        return outcome_of(reply)
+
+    async def run(self, text: str) -> tuple[QueryForm, Outcome]:
         """Check and run ``text``; see :func:`create_app` for the limits.
 
         :raises ProtocolError: the query is refused, malformed, too slow or too
             big, or the server is busy.
         """
         version = self._version()
-        key = (version, text) if version is not NOT_CACHED else None
-        with self._lock:
-            future = self._running.get(key) if key is not None else None
-            fresh = future is None
-            if future is None:
-                if len(self._abandoned) >= self.workers or self._pending >= self.max_pending:
-                    raise ProtocolError(
-                        "the server is busy (queries that ran past the time limit are still "
-                        "finishing, or too many are waiting); try again shortly",
-                        status=503,
-                        headers={"Retry-After": "2"},
-                    )
-                deadline = time.monotonic() + self.timeout
-                try:
-                    future = self._pool.submit(self._job, text, deadline)
-                except RuntimeError:  # the pool is shut down: the server is stopping
-                    raise ProtocolError("the server is shutting down", status=503) from None
-                self._pending += 1
-                if key is not None:
-                    self._running[key] = future
-            self._waiters[future] = self._waiters.get(future, 0) + 1
-        if fresh:
-            future.add_done_callback(functools.partial(self._finished, key=key))
-        waiter = asyncio.wrap_future(future)
-        waiter.add_done_callback(_consume)
-        waiting = True
-        try:
-            # Shielded: a waiter that gives up must not cancel a run others still wait for.
-            return await asyncio.wait_for(asyncio.shield(waiter), self.timeout)
-        except TimeoutError:
-            waiting = False
-            self._let_go(future, key)
-            with self._lock:
-                if not future.done():
-                    self._abandoned.add(future)
-            raise ProtocolError(
-                f"the query ran longer than the time limit of {self.timeout:g} s; the answer "
-                "was abandoned (the query may still finish in the background); narrow it or add LIMIT",
-                status=503,
-                headers={"Retry-After": "2"},
-            ) from None
-        finally:
-            if waiting:
-                self._let_go(future, key)
+        key = (version, text)
+        running = self._running.get(key) if version is not NOT_CACHED else None
+        if running is None:
+            try:
+                running = asyncio.get_running_loop().run_in_executor(self._threads, self._job, text)
+            except RuntimeError:  # the thread pool is shut down: the server is stopping
+                raise ProtocolError("the server is shutting down", status=503) from None
+            running.add_done_callback(functools.partial(self._finished, key=key))
+            if version is not NOT_CACHED:
+                self._running[key] = running
+        # Shielded: a client that goes away must not cancel a run others wait for.
+        form, outcome = await asyncio.shield(running)
+        if len(self._forms) >= _MAX_CACHED_RESPONSES:
+            self._forms.clear()
+        self._forms[text] = form
+        return form, outcome
 
-    def _let_go(self, future: Future[Any], key: tuple[Any, str] | None) -> None:
-        """One waiter is done with ``future``; the last one cancels it if it has not started."""
-        with self._lock:
-            left = self._waiters.get(future, 1) - 1
-            if left:
-                self._waiters[future] = left
-            else:
-                self._waiters.pop(future, None)
-                if key is not None and self._running.get(key) is future:
-                    del self._running[key]  # nobody may join a run about to be cancelled
-        if not left:
-            future.cancel()  # only a query still waiting for a worker can be cancelled
+    def _finished(self, future: asyncio.Future[Any], *, key: tuple[Hashable, str]) -> None:
+        if self._running.get(key) is future:
+            del self._running[key]
+        if not future.cancelled():
+            future.exception()  # seen: asyncio logs errors nobody awaited
 
     def close(self) -> None:
-        """Stop taking queries; running ones finish in the background."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers now: queries running or waiting are answered 503."""
+        self.pool.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
 
 # --- the routes --------------------------------------------------------------------
@@ -504,12 +429,12 @@ class _Server:
             answer = self._cached_result(text, request.headers.get("accept"))
             if answer is None:
                 version = self.responses.version()
-                inspected, outcome = await self.runner.run(text)
-                offered = media_types_for(inspected.form)
+                form, outcome = await self.runner.run(text)
+                offered = media_types_for(form)
                 chosen = negotiate(request.headers.get("accept"), offered)
                 if chosen is None:
                     return _not_acceptable(offered)
-                key = ("sparql", inspected.text, chosen)
+                key = ("sparql", text, chosen)
                 # Another request that shared the run may have written it meanwhile.
                 answer = self.responses.get(key)
                 if answer is None:
@@ -524,13 +449,13 @@ class _Server:
 
     def _cached_result(self, text: str, accept: str | None) -> _Answer | None:
         """The cached answer to ``text`` for ``accept``, if the query was checked and answered lately."""
-        inspected = cached_inspection(text)
-        if inspected is None:
+        form = self.runner.form_of(text)
+        if form is None:
             return None
-        chosen = negotiate(accept, media_types_for(inspected.form))
+        chosen = negotiate(accept, media_types_for(form))
         if chosen is None:
             return None
-        return self.responses.get(("sparql", inspected.text, chosen))
+        return self.responses.get(("sparql", text, chosen))
 
     async def _query_text(self, request: Request) -> str | None:
         """The query of a protocol request, or ``None`` for a plain GET of the form page."""
@@ -595,8 +520,8 @@ class _Server:
         ]
         page = render(
             "sparql.html",
-            timeout=self.runner.timeout,
-            max_results=self.runner.max_results,
+            timeout=self.runner.settings.query_timeout,
+            max_results=self.runner.settings.max_results,
             max_request_bytes=self.max_request_bytes,
             prefixes=sorted(self.runner.prefixes),
             queries=queries,
@@ -606,12 +531,6 @@ class _Server:
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def _consume(waiter: asyncio.Future[Any]) -> None:
-    """Mark the outcome of ``waiter`` as seen (asyncio logs errors nobody awaited)."""
-    if not waiter.cancelled():
-        waiter.exception()
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

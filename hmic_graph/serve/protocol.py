@@ -1,42 +1,29 @@
-"""The SPARQL side of the server without the web framework: checking, results and writers.
+"""The SPARQL side of the server without the web framework: answers and their writers.
 
-A query text goes through :func:`inspect_query` before anything runs it:
-
-* ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes are expanded first (SPARQL 1.1, 19.2),
-  and the expanded text is both what is checked and what the engine runs,
-  so the check and the engine never read different queries;
-* rdflib's SPARQL parser parses it: a syntax error is a 400 with the
-  parser's message, a SPARQL Update is refused (403), and a ``SERVICE``
-  pattern anywhere in the parse tree (subqueries, ``EXISTS``, ``OPTIONAL``,
-  ...) is refused (403), because the engines would fetch the remote endpoint
-  from the server. Queries rdflib cannot parse are therefore refused even
-  when Oxigraph could run them (SPARQL 1.2 syntax, for instance): the check
-  errs on the side of refusing.
-
-Results are held as plain data (:class:`SelectOutcome`, :class:`AskOutcome`,
-:class:`GraphOutcome`) and written by the functions here in the SPARQL 1.1
-results formats (JSON, XML, CSV, TSV) or, for ``CONSTRUCT``/``DESCRIBE``, by
-:func:`hmic_graph.rdf.export.serialize`. The engines stop reading rows at the
-row limit or the deadline, which is why results are not streamed straight
-from the engine's own serialisers.
+Queries are checked by :func:`hmic_graph.sparql.guard.check_query` and run
+by worker processes (:mod:`hmic_graph.serve.workers`), whose answers
+:func:`outcome_of` turns into plain data (:class:`SelectOutcome`,
+:class:`AskOutcome`, :class:`GraphOutcome`) or a :class:`ProtocolError`.
+The functions here write outcomes in the SPARQL 1.1 results formats (JSON,
+XML, CSV, TSV) or, for ``CONSTRUCT``/``DESCRIBE``, with
+:func:`hmic_graph.rdf.export.serialize`. Workers stop reading rows at the
+row limit, which is why results are not streamed straight from the
+engine's own serialisers.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import re
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
 from hmic_graph.model.errors import QueryError
+from hmic_graph.sparql.guard import QueryForm
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -47,20 +34,15 @@ __all__ = [
     "SELECT_MEDIA_TYPES",
     "AskOutcome",
     "GraphOutcome",
-    "InspectedQuery",
     "JsonTerm",
     "Outcome",
     "ProtocolError",
     "QueryForm",
     "SelectOutcome",
-    "cached_inspection",
-    "inspect_query",
     "media_types_for",
-    "parser_lock",
+    "outcome_of",
     "write_outcome",
 ]
-
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 JsonTerm = dict[str, str]
 """An RDF term as in the SPARQL 1.1 JSON results format, e.g. ``{"type": "uri", "value": "..."}``."""
@@ -82,14 +64,6 @@ ASK_MEDIA_TYPES: tuple[str, ...] = (SPARQL_JSON, SPARQL_XML, "application/json")
 #: What a CONSTRUCT or DESCRIBE result can be written as.
 GRAPH_MEDIA_TYPES: tuple[str, ...] = (TURTLE, NTRIPLES, JSON_LD)
 
-_FORMS: dict[str, QueryForm] = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-
-
 class ProtocolError(QueryError):
     """A SPARQL request the endpoint will not answer with results.
 
@@ -106,20 +80,6 @@ class ProtocolError(QueryError):
         super().__init__(message)
         self.status = status
         self.headers: dict[str, str] = dict(headers or {})
-
-
-@dataclass(frozen=True, slots=True)
-class InspectedQuery:
-    """A query that passed :func:`inspect_query`.
-
-    :param text: the query with its unicode escapes expanded; run exactly this.
-    :param form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
-    :param has_dataset_clause: whether it has ``FROM`` or ``FROM NAMED``.
-    """
-
-    text: str
-    form: QueryForm
-    has_dataset_clause: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,164 +126,51 @@ def media_types_for(form: QueryForm) -> tuple[str, ...]:
     return GRAPH_MEDIA_TYPES
 
 
-# --- checking ------------------------------------------------------------------
+# --- answers ------------------------------------------------------------------
 
 
-def inspect_query(text: str, *, deadline: float | None = None) -> InspectedQuery:
-    """Parse ``text`` and check that the endpoint may run it.
+def outcome_of(reply: Mapping[str, Any]) -> tuple[QueryForm, Outcome]:
+    """The form and outcome of a worker's answer (see :mod:`hmic_graph.serve.worker`).
 
-    rdflib's parser (pyparsing) is not thread-safe: parsed concurrently, its
-    parse actions fail at random (``Param.postParse2() missing 1 required
-    positional argument``). Queries are therefore parsed one at a time, and
-    the result is cached per text (the 256 texts used last), so a query sent
-    again is not parsed again and does not wait for the parser (see
-    :func:`cached_inspection`).
-
-    :param deadline: a :func:`time.monotonic` time after which to stop
-        waiting for the parser; ``None`` waits as long as it takes.
-    :raises ProtocolError: status 400 for a malformed query (with the
-        parser's message, line and column), 403 for a SPARQL Update or a
-        query with ``SERVICE``, 503 when the parser was busy past ``deadline``.
-
-    >>> inspect_query("SELECT ?s WHERE { ?s ?p ?o }").form
-    'SELECT'
-    >>> inspect_query("ASK { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    hmic_graph.serve.protocol.ProtocolError: federated queries (SERVICE) are not allowed on this endpoint
+    :raises ProtocolError: the worker answered with an error: its status
+        (400 malformed or failed, 422 more rows than the limit, with
+        ``X-Result-Limit``).
     """
-    found = cached_inspection(text)
-    if found is not None:
-        return found
-    with parser_lock(deadline):
-        found = cached_inspection(text)  # parsed by another thread while this one waited
-        if found is None:
-            found = _inspect(text)
-            _remember(text, found)
-        return found
-
-
-def cached_inspection(text: str) -> InspectedQuery | None:
-    """What :func:`inspect_query` found for ``text`` if it checked it lately, else ``None``.
-
-    Never parses and never waits for the parser: a query sent again is
-    recognised at once. Only queries that passed are remembered.
-    """
-    with _INSPECTED_LOCK:
-        found = _INSPECTED.get(text)
-        if found is not None:
-            _INSPECTED.move_to_end(text)
-        return found
-
-
-def _remember(text: str, inspected: InspectedQuery) -> None:
-    with _INSPECTED_LOCK:
-        _INSPECTED[text] = inspected
-        while len(_INSPECTED) > _INSPECTED_SIZE:
-            _INSPECTED.popitem(last=False)
-
-
-_PARSER_LOCK = threading.Lock()
-# Checked queries by text: the check depends on the text alone, never on the store.
-_INSPECTED: OrderedDict[str, InspectedQuery] = OrderedDict()
-_INSPECTED_LOCK = threading.Lock()
-_INSPECTED_SIZE = 256
-
-
-@contextlib.contextmanager
-def parser_lock(deadline: float | None = None) -> Iterator[None]:
-    """Hold the lock that serialises every use of rdflib's SPARQL parser in the server.
-
-    :param deadline: a :func:`time.monotonic` time after which to stop
-        waiting; ``None`` waits as long as it takes.
-    :raises ProtocolError: 503, the parser was busy past ``deadline``.
-    """
-    timeout = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
-    if not _PARSER_LOCK.acquire(timeout=timeout):
-        raise ProtocolError(
-            "the query ran longer than the time limit while waiting for the parser; try again",
-            status=503,
-            headers={"Retry-After": "1"},
-        )
-    try:
-        yield
-    finally:
-        _PARSER_LOCK.release()
-
-
-def _inspect(text: str) -> InspectedQuery:
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
-
-    if not text.strip():
-        raise ProtocolError("the query is empty", status=400)
-    try:
-        expanded = expandUnicodeEscapes(text)
-    except ValueError as exc:
-        raise ProtocolError(f"malformed query: {exc}", status=400) from exc
-    try:
-        tree = parseQuery(expanded)
-    except ParseBaseException as exc:
-        if _is_update(expanded):
+    if "error" in reply:
+        status = int(reply.get("status", 500))
+        if status == 422:
+            limit = int(reply["max_rows"])
             raise ProtocolError(
-                "SPARQL Update is not allowed: this endpoint is read-only", status=403
-            ) from None
-        raise ProtocolError(
-            f"malformed query: {exc.msg} at line {exc.lineno}, column {exc.col}", status=400
-        ) from None
-    except RecursionError:
-        raise ProtocolError("malformed query: nested too deeply to parse", status=400) from None
-    body = tree[1]
-    form = _FORMS.get(getattr(body, "name", ""))
-    if form is None:  # pragma: no cover - parseQuery only yields the four forms
-        raise ProtocolError(
-            "malformed query: not a SELECT, ASK, CONSTRUCT or DESCRIBE query", status=400
-        )
-    if any(name == "ServiceGraphPattern" for name in _node_names(tree)):
-        raise ProtocolError(
-            "federated queries (SERVICE) are not allowed on this endpoint", status=403
-        )
-    has_dataset = bool(dict.get(body, "datasetClause"))
-    return InspectedQuery(text=expanded, form=form, has_dataset_clause=has_dataset)
+                f"the result has more than {limit} rows, the limit of this endpoint; "
+                "add LIMIT (and OFFSET to page through it) or narrow the query",
+                status=422,
+                headers={"X-Result-Limit": str(limit)},
+            )
+        raise ProtocolError(str(reply["error"]), status=status)
+    form = reply["form"]
+    if form == "ASK":
+        return "ASK", AskOutcome(bool(reply["value"]))
+    if form == "SELECT":
+        return "SELECT", SelectOutcome(tuple(reply["variables"]), list(reply["rows"]))
+    from rdflib import Graph
+
+    graph = Graph()
+    for triple in reply["triples"]:
+        graph.add((_rdflib_term(triple[0]), _rdflib_term(triple[1]), _rdflib_term(triple[2])))
+    return "CONSTRUCT", GraphOutcome(graph)
 
 
-def _is_update(text: str) -> bool:
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import parseUpdate
+def _rdflib_term(term: Mapping[str, str]) -> Any:
+    from rdflib import BNode, Literal, URIRef
 
-    try:
-        parseUpdate(text)
-    except (ParseBaseException, RecursionError, ValueError):
-        return False
-    return True
-
-
-def _node_names(tree: Any) -> Iterator[str]:
-    """The names of every rdflib ``CompValue`` in a parse tree, depth first, without recursion.
-
-    pyparsing registers ``ParseResults`` as a mapping, and ``CompValue.get``
-    answers a missing key with the key itself, so both are walked through the
-    plain ``list``/``dict`` methods rather than their own.
-    """
-    from pyparsing import ParseResults
-
-    stack: list[Any] = [tree]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ParseResults):
-            stack.extend(list(node))
-            continue
-        if isinstance(node, dict):
-            name = getattr(node, "name", None)
-            if isinstance(name, str):
-                yield name
-            stack.extend(dict.values(node))
-        elif isinstance(node, list | tuple | set | frozenset):
-            stack.extend(node)
+    if term["type"] == "uri":
+        return URIRef(term["value"])
+    if term["type"] == "bnode":
+        return BNode(term["value"])
+    if "xml:lang" in term:
+        return Literal(term["value"], lang=term["xml:lang"])
+    datatype = term.get("datatype")
+    return Literal(term["value"], datatype=URIRef(datatype) if datatype else None)
 
 
 # --- writing -------------------------------------------------------------------

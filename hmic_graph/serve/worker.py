@@ -1,0 +1,169 @@
+"""A SPARQL worker process: runs one query at a time over a store opened read-only, with no network.
+
+Started by :class:`hmic_graph.serve.workers.QueryPool` as
+``python -m hmic_graph.serve.worker CONFIG`` (``CONFIG`` a JSON object:
+``store`` the folder, ``memory_bytes`` the cap, ``nice`` the priority
+increment). Before anything else, and while it is still single-threaded, it
+leaves the network: :func:`leave_network` moves it into a new user and
+network namespace, which holds only a loopback interface that is down, so
+no socket it opens can reach any address, and a ``SERVICE`` the engine
+would follow fails with "network unreachable". Then it opens the store
+read-only (no lock: a ``load`` may run meanwhile, and this process sees the
+store as it was when opened), caps its memory (``RLIMIT_DATA``: the heap and
+every private writable mapping, where the engine's sorting and joining
+memory lives), lowers its priority, and says hello on standard output.
+
+Requests come one per line on standard input, answers go one per line to
+standard output, both JSON:
+
+* request: ``{"query": TEXT, "max_rows": N, "prefixes": {...}}``;
+* answer: ``{"form": "SELECT", "variables": [...], "rows": [...]}`` (rows
+  in the SPARQL JSON results term form), ``{"form": "ASK", "value": B}``,
+  ``{"form": "CONSTRUCT", "triples": [[s, p, o], ...]}``, or
+  ``{"error": MESSAGE, "status": HTTP_STATUS}``.
+
+Rows are read one at a time and reading stops at ``max_rows + 1``, so a
+large result never sits in memory whole; what the engine holds before the
+first row (a sort, an aggregate) is bounded by the memory cap, and the time
+it takes by the pool, which kills the process at the time limit. This
+module imports nothing from the web stack nor rdflib, so a worker starts in
+a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import resource
+import sys
+import threading
+import time
+from typing import Any
+
+__all__ = ["leave_network", "main"]
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+# Oxigraph's syntax errors open with "error at LINE:COLUMN: ".
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def leave_network() -> str | None:
+    """Move this process into new user and network namespaces, so it can reach no network.
+
+    Must run while the process has one thread (the kernel refuses
+    ``unshare(CLONE_NEWUSER)`` otherwise).
+
+    :returns: ``None`` when done, else why it could not be (not Linux, user
+        namespaces disabled, ...), for the caller to warn about.
+    """
+    if not sys.platform.startswith("linux"):
+        return f"network namespaces need Linux, not {sys.platform}"
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+            return f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
+    except (OSError, AttributeError) as exc:
+        return f"unshare is not available: {exc}"
+    return None
+
+
+def _term(term: Any) -> dict[str, str]:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
+    return {"type": "literal", "value": str(term)}
+
+
+def _too_many(max_rows: int) -> dict[str, Any]:
+    return {"error": "too many", "status": 422, "max_rows": max_rows}
+
+
+def answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Run one request on ``store`` (a :class:`pyoxigraph.Store`); see the module docstring."""
+    import pyoxigraph
+
+    max_rows = int(request["max_rows"])
+    try:
+        result = store.query(request["query"], prefixes=dict(request.get("prefixes") or {}))
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return {"form": "ASK", "value": bool(result)}
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows: list[dict[str, dict[str, str]]] = []
+            for solution in result:
+                if len(rows) == max_rows:
+                    return _too_many(max_rows)
+                row: dict[str, dict[str, str]] = {}
+                for index, name in enumerate(variables):
+                    term = solution[index]
+                    if term is not None:
+                        row[name] = _term(term)
+                rows.append(row)
+            return {"form": "SELECT", "variables": variables, "rows": rows}
+        triples: list[list[dict[str, str]]] = []
+        for triple in result:
+            if len(triples) == max_rows:
+                return _too_many(max_rows)
+            triples.append([_term(triple.subject), _term(triple.predicate), _term(triple.object)])
+        return {"form": "CONSTRUCT", "triples": triples}
+    except SyntaxError as exc:
+        place = _POSITION.match(exc.msg)
+        if place is None:
+            return {"error": f"malformed query: {exc.msg}", "status": 400}
+        line, column, reason = place.groups()
+        return {"error": f"malformed query at line {line}, column {column}: {reason}", "status": 400}
+    except (OSError, RuntimeError, ValueError) as exc:
+        return {"error": f"the query failed: {exc}", "status": 400}
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when the server that started it is gone (even killed with SIGKILL)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def main(argv: list[str]) -> int:
+    """Serve requests until standard input closes; see the module docstring."""
+    sandbox = leave_network()  # first, while this process has a single thread
+    config = json.loads(argv[0])
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(config["store"])
+    memory = int(config["memory_bytes"])
+    # The cap counts what is mapped already (the store's caches, the
+    # interpreter): it is the whole process's budget, as documented.
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    os.nice(int(config.get("nice", 0)))
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    out = sys.stdout
+    out.write(json.dumps({"ready": True, "sandbox": sandbox, "pid": os.getpid()}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        try:
+            reply = answer(store, json.loads(line))
+        except MemoryError:
+            reply = {"error": "memory", "status": 503}
+        out.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.flush()
+        if reply.get("error") == "memory":
+            return 1  # what failed to allocate may have left the heap in pieces
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
