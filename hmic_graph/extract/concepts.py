@@ -40,7 +40,7 @@ def normalise(form: str) -> str:
     return re.sub(r"[\s-]+", " ", form.lower())
 
 
-def _plurals(form: str) -> set[str]:
+def plural_forms(form: str) -> set[str]:
     words = form.split()
     last = words[-1]
     if last.endswith("y") and not last.endswith(("ay", "ey", "oy")):
@@ -114,7 +114,7 @@ def concept_lexicon(
                 exact.add(label)
                 by_form.setdefault(normalise(label), (concept.iri, pref))
                 continue
-            forms = _plurals(label.lower()) if plurals else {label.lower()}
+            forms = plural_forms(label.lower()) if plurals else {label.lower()}
             for form in forms:
                 by_form.setdefault(normalise(form), (concept.iri, pref))
     loose = sorted((f for f in by_form if f.upper() not in exact), key=len, reverse=True)

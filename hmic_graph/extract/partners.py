@@ -1,17 +1,18 @@
 """Partners (by kind and by name) and strategic alliances between forces.
 
-Partner kinds come from the ontology's SKOS concept scheme: each concept's
-preferred and alternative labels, in singular and plural, are the words the
-extractor looks for, so adding a kind is an ontology change.
+Kinds of partner are read as written (:mod:`hmic_graph.extract.partner_kinds`);
+a named partner's kind comes from the labels of the ontology's partner-kind
+scheme found in its name ("Leeds City Council" is a council).
 """
 
 from __future__ import annotations
 
 import re
 
-from hmic_graph.extract.concepts import PARTNER_KINDS, concept_lexicon
+from hmic_graph.extract.concepts import PARTNER_KINDS, concept_lexicon, pref_label
 from hmic_graph.extract.context import ReleaseContext
 from hmic_graph.extract.dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.extract.partner_kinds import kinds_in
 from hmic_graph.model.records import Alliance, NamedPartner, PartnerKind, Span
 
 
@@ -45,18 +46,19 @@ def extract_partners(
             concept, pref = lex.concept(kind.group())
             for force in forces:
                 partners.setdefault((force, name), NamedPartner(name, concept, pref, force, span))
-        for match in lex.pattern.finditer(chunk):
-            start = sentence.start + match.start()
-            if any(s.start <= start < s.end for _n, s in inside):
+        for kind in kinds_in(ctx.text, sentence.start, sentence.end):
+            if any(s.start < kind.end and kind.start < s.end for _n, s in inside):
                 continue
-            if match.group()[0].isupper() and match.start() > 0:
-                # Capitalised inside a sentence: part of a proper name, not a kind.
-                continue
-            concept, pref = lex.concept(match.group())
             for force in forces:
                 kinds.setdefault(
-                    (force, concept),
-                    PartnerKind(concept, pref, force, Span(start, sentence.start + match.end())),
+                    (force, kind.concept),
+                    PartnerKind(
+                        kind.concept,
+                        pref_label(kind.concept) or kind.label,
+                        force,
+                        Span(kind.start, kind.end),
+                        kind.broader,
+                    ),
                 )
     return list(kinds.values()), list(partners.values())
 

@@ -120,12 +120,17 @@ class Alliance:
 
 @dataclass(frozen=True, slots=True)
 class PartnerKind:
-    """A kind of partner (a SKOS concept) a force works with."""
+    """A kind of partner (a SKOS concept) a force works with.
+
+    ``broader`` is set for a kind the ontology lacks, written as the text
+    words it ("parish council"): the ontology concept it falls under.
+    """
 
     concept: str
     label: str
     force: str
     span: Span
+    broader: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

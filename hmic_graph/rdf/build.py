@@ -15,7 +15,14 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from hmic_graph.model.iris import IriMinter, slugify
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA, WD, bind_prefixes
-from hmic_graph.model.records import Finding, FindingKind, OrganisationKind, Release, Span
+from hmic_graph.model.records import (
+    Finding,
+    FindingKind,
+    OrganisationKind,
+    PartnerKind,
+    Release,
+    Span,
+)
 from hmic_graph.rdf.ontology import ontology_graph
 
 __all__ = ["build_graph", "merge_graphs"]
@@ -223,11 +230,22 @@ class _Builder:
                 self.graph.add((iri, predicate, value))
         return iri
 
+    def _written_kind(self, kind: PartnerKind) -> URIRef:
+        """The concept of a kind of partner; one the ontology lacks is minted from its
+        written label, in the partner-kind scheme, under its broader concept."""
+        if kind.broader is None and (URIRef(kind.concept), None, None) in ontology_graph():
+            return self._concept(kind.concept)
+        iri = URIRef(kind.concept)
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.prefLabel, Literal(kind.label))
+        self.add(iri, SKOS.inScheme, URIRef(DEFAULT_BASE + "partner-kind"))
+        if kind.broader is not None:
+            self.add(iri, SKOS.broader, self._concept(kind.broader))
+        return iri
+
     def _partners(self) -> None:
         for kind in self.release.partner_kinds:
-            self.add(
-                self.org_iris[kind.force], HMIC.worksWithPartnerType, self._concept(kind.concept)
-            )
+            self.add(self.org_iris[kind.force], HMIC.worksWithPartnerType, self._written_kind(kind))
         for partner in self.release.partners:
             iri = self.org_iris[partner.name]
             self.add(iri, HMIC.partnerType, self._concept(partner.concept))

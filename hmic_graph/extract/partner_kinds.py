@@ -1,0 +1,170 @@
+"""Kinds of partner as written: an open vocabulary of organisation-kind noun phrases.
+
+Releases name partners by kind in endless ways ("registered social
+landlords", "parish councils", "substance misuse services", "a mental
+health provider"). A kind is read as lower-case modifier words before a
+head noun that names a kind of organisation (``data/partner_kinds.json``),
+and kept with the words as written, in the singular. A phrase that is a
+label of the ontology's partner-kind scheme is that concept; any other is a
+concept of its own placed under the broader concept its words point to
+("district council" under "council"), so coarse and fine queries both work.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from hmic_graph.extract.concepts import (
+    PARTNER_KINDS,
+    concept_lexicon,
+    concepts,
+    normalise,
+    plural_forms,
+)
+from hmic_graph.model.ids import slugify
+from hmic_graph.model.resources import read_text
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# What the shapes accept as a partner kind's label (shapes/hmic.shacl.ttl).
+_LABEL = re.compile(r"^[a-z]+([ '-][a-z]+)*$")
+
+
+@dataclass(frozen=True)
+class WrittenKind:
+    """A kind of partner found in the text, and the concept it names."""
+
+    label: str  # singular, lower case, as written
+    concept: str  # the concept's IRI
+    broader: str | None  # the IRI of the broader concept of a kind not in the ontology
+    start: int  # offsets in the text searched
+    end: int
+
+
+@dataclass(frozen=True)
+class _Rules:
+    singular: dict[str, str]  # any form of a head noun -> its singular
+    determiners: frozenset[str]
+    dropped: frozenset[str]
+    stops: frozenset[str]
+    rejected: frozenset[str]
+    broader: tuple[tuple[tuple[str, ...], str], ...]  # (words, broader concept IRI)
+
+
+@functools.cache
+def _rules() -> _Rules:
+    raw: dict[str, Any] = json.loads(read_text("data", "partner_kinds.json"))
+    singular: dict[str, str] = {}
+    for one, many in raw["heads"].items():
+        singular[one] = one
+        singular[many] = one
+    iri_by_label = {c.pref_label: c.iri for c in concepts(PARTNER_KINDS)}
+    return _Rules(
+        singular=singular,
+        determiners=frozenset(raw["singular_determiners"]),
+        dropped=frozenset(raw["leading_words_dropped"]),
+        stops=frozenset(raw["words_ending_a_phrase"]),
+        rejected=frozenset(raw["modifiers_rejected"]),
+        broader=tuple(
+            (tuple(rule["words"]), iri_by_label[rule["broader"]]) for rule in raw["broader"]
+        ),
+    )
+
+
+def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenKind]:
+    """The kinds of partner written in ``text[start:end]``, left to right."""
+    rules = _rules()
+    stop = len(text) if end is None else end
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, stop)]
+    found: list[WrittenKind] = []
+    for index, (_s, head_end, word) in enumerate(tokens):
+        head = rules.singular.get(word)
+        if head is None:
+            continue
+        modifiers = _modifiers(text, tokens, index, rules)
+        whole = " ".join([*(tokens[i][2].lower() for i in modifiers), word.lower()])
+        # "local authorities" is a kind of its own; "local councils" are councils.
+        while modifiers and tokens[modifiers[0]][2] in rules.dropped and not _known(whole):
+            modifiers = modifiers[1:]
+        first = modifiers[0] if modifiers else index
+        before = tokens[first - 1][2].lower() if first > 0 else ""
+        if head == word and before not in rules.determiners:
+            continue  # a kind in the singular is written "the probation service"
+        words = [tokens[i][2].lower().replace("’", "'") for i in modifiers]
+        if any(re.sub(r"'s$", "", w) in rules.rejected for w in words):
+            continue
+        label = " ".join([*words, head])
+        written = " ".join([*words, word.lower()])
+        # A bare plural ("schools") is a kind only where the head names one by itself.
+        if not _LABEL.match(label) or (not words and not _known(written)):
+            continue
+        concept, broader = _concept(label, written)
+        found.append(WrittenKind(label, concept, broader, tokens[first][0], head_end))
+    return found
+
+
+def _modifiers(
+    text: str, tokens: list[tuple[int, int, str]], head: int, rules: _Rules
+) -> list[int]:
+    """Indexes of the lower-case words written just before the head noun, in order.
+
+    "and" joins modifiers ("drug and alcohol services") unless the word
+    before it is itself a kind ("councils and housing associations").
+    """
+    taken: list[int] = []
+    index = head - 1
+    while index >= 0 and len(taken) < 3:
+        _start, end, word = tokens[index]
+        if text[end : tokens[index + 1][0]].strip():
+            break  # punctuation between the words
+        if word == "and" and taken and index > 0:
+            previous = tokens[index - 1][2]
+            if (
+                previous.islower()
+                and previous not in rules.stops
+                and previous not in rules.singular
+                and not text[tokens[index - 1][1] : tokens[index][0]].strip()
+            ):
+                taken.insert(0, index)
+                index -= 1
+                continue
+            break
+        if not word.islower() or word in rules.stops or word in rules.singular:
+            break
+        taken.insert(0, index)
+        index -= 1
+    return taken
+
+
+def _known(written: str) -> bool:
+    """Whether a written kind is a preferred label of the ontology's scheme."""
+    return any(
+        normalise(written) in {normalise(f) for f in plural_forms(c.pref_label)}
+        for c in concepts(PARTNER_KINDS)
+    )
+
+
+def _concept(label: str, written: str) -> tuple[str, str | None]:
+    """The concept a written kind names, and the broader concept of one the ontology lacks.
+
+    Only a concept's preferred label (singular or plural) is that concept; a
+    kind written as one of its other labels ("third-sector organisations")
+    keeps its own words, under that concept.
+    """
+    for concept in concepts(PARTNER_KINDS):
+        forms = {normalise(f) for f in plural_forms(concept.pref_label)}
+        if normalise(label) in forms or normalise(written) in forms:
+            return concept.iri, None
+    iri = f"{PARTNER_KINDS}/{slugify(label)}"
+    known = concept_lexicon(PARTNER_KINDS).by_form.get(normalise(written))
+    if known is not None:
+        return iri, known[0]
+    words = set(label.split())
+    for needed, broader in _rules().broader:
+        if all(w in words for w in needed):
+            return iri, broader
+    return iri, None
+
