@@ -22,7 +22,7 @@ from hmic_graph.model.resources import example_releases
 from hmic_graph.rdf.describe import OGL_V3, SD, describe_dataset, mint
 from hmic_graph.rdf.export import serialize
 from hmic_graph.rdf.validation import validate
-from hmic_graph.store.stores import open_store
+from hmic_graph.store import open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -205,6 +205,26 @@ def test_source_date_epoch_sets_the_default_build_time(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(HmicGraphError, match="SOURCE_DATE_EPOCH"):
         describe_dataset(graphs)
+
+
+def test_without_a_build_time_the_date_comes_from_the_data(
+    graphs: dict[str, Graph], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one = describe_dataset(graphs)
+    latest = max(
+        str(graph.value(URIRef(name), DCTERMS.issued))
+        for name, graph in graphs.items()
+        if graph.value(URIRef(name), DCTERMS.issued) is not None
+    )
+    assert one.value(DATASET, DCTERMS.modified) == Literal(latest, datatype=XSD.date)
+    assert one.value(DATASET, PROV.wasGeneratedBy) == mint(
+        DEFAULT_BASE, "build", latest.replace("-", "") + "T000000Z"
+    )
+    assert not list(one.triples((None, PROV.startedAtTime, None)))  # no clock time
+    assert serialize(describe_dataset(graphs), format="nt") == serialize(one, format="nt")
+    undated = {name: Graph() for name in graphs}
+    assert describe_dataset(undated).value(DATASET, DCTERMS.modified) is None
 
 
 def test_sources_and_bad_input(graphs: dict[str, Graph]) -> None:

@@ -12,7 +12,11 @@ request per release, so pushing again gives the same graphs (idempotent):
   ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }`` to the update
   endpoint. The data part is N-Triples written by rdflib, one triple per
   line, and the graph name is checked to be an IRI, so no text from a
-  release can change the request's meaning.
+  release can change the request's meaning. ``xsd:time`` literals (contact
+  points' opening hours) are inserted by a second operation that builds
+  them with ``STRDT``: Virtuoso 7's parser rejects them as constants in
+  ``INSERT DATA`` ("Cannot convert T17:30:00 to time"), and the
+  ``STRDT`` form is standard SPARQL that every server stores alike.
 
 Only the standard library's :mod:`urllib.request` is used; HTTP basic and
 digest authentication are supported (``auth=(user, password)``).
@@ -36,7 +40,7 @@ from hmic_graph.model.errors import HmicGraphError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from hmic_graph.store.stores import ReleaseStore
+    from hmic_graph.store import ReleaseStore
 
 __all__ = ["PushReport", "PushedGraph", "ntriples_of", "push", "update_request"]
 
@@ -105,7 +109,7 @@ def push(
 ) -> PushReport:
     """Replace each release's named graph on the server at ``endpoint``.
 
-    :param store: a :class:`~hmic_graph.store.stores.ReleaseStore`, or graphs keyed
+    :param store: a :class:`~hmic_graph.store.ReleaseStore`, or graphs keyed
         by their name (an IRI).
     :param endpoint: for ``"gsp"``, the Graph Store endpoint (the request
         goes to ``{endpoint}?graph={IRI}``); for ``"update"``, the SPARQL
@@ -177,6 +181,10 @@ def push(
 def update_request(name: str, ntriples: str) -> str:
     """The SPARQL Update that replaces graph ``name`` with the N-Triples ``ntriples``.
 
+    A triple whose object is an ``xsd:time`` literal and whose subject is an
+    IRI is inserted by a last operation that makes the literal with
+    ``STRDT`` (see the module docstring: Virtuoso rejects such constants).
+
     :raises HmicGraphError: ``name`` is not an absolute IRI.
 
     >>> print(update_request("https://example.org/g", '<https://example.org/a> <https://example.org/p> "x" .\\n'))
@@ -184,12 +192,45 @@ def update_request(name: str, ntriples: str) -> str:
     INSERT DATA { GRAPH <https://example.org/g> {
     <https://example.org/a> <https://example.org/p> "x" .
     } }
+    >>> print(update_request("https://example.org/g",
+    ...     '<https://example.org/h> <https://schema.org/opens> "08:30:00"^^<%s> .\\n' % _XSD_TIME))
+    DROP SILENT GRAPH <https://example.org/g> ;
+    INSERT DATA { GRAPH <https://example.org/g> {
+    } } ;
+    INSERT { GRAPH <https://example.org/g> {
+    <https://example.org/h> <https://schema.org/opens> ?time0 .
+    } } WHERE {
+    BIND(STRDT("08:30:00", <http://www.w3.org/2001/XMLSchema#time>) AS ?time0)
+    }
     """
     _check_graph_name(name)
+    plain: list[str] = []
+    times: list[tuple[str, str]] = []  # (subject and predicate, quoted lexical form)
     # Split on "\n" only: N-Triples escapes it in literals, but not U+2028
     # and the other characters str.splitlines() also breaks at.
-    body = "".join(line + "\n" for line in ntriples.split("\n") if line.strip())
-    return f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
+    for line in ntriples.split("\n"):
+        if not line.strip():
+            continue
+        # rdflib writes "<s> <p> object ." with single spaces, and IRIs hold no
+        # spaces; a string literal ending in this text would end in '\"' + '" .'.
+        if line.endswith(_TIME_SUFFIX) and line.startswith("<"):
+            subject, predicate, literal = line.split(" ", 2)
+            times.append((f"{subject} {predicate}", literal[: -len(_TIME_SUFFIX) + 1]))
+        else:
+            plain.append(line + "\n")
+    text = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{''.join(plain)}}} }}"
+    if not times:
+        return text
+    template = "".join(f"{head} ?time{i} .\n" for i, (head, _) in enumerate(times))
+    binds = "".join(
+        f"BIND(STRDT({lexical}, <{_XSD_TIME}>) AS ?time{i})\n"
+        for i, (_, lexical) in enumerate(times)
+    )
+    return f"{text} ;\nINSERT {{ GRAPH <{name}> {{\n{template}}} }} WHERE {{\n{binds}}}"
+
+
+_XSD_TIME = "http://www.w3.org/2001/XMLSchema#time"
+_TIME_SUFFIX = f'"^^<{_XSD_TIME}> .'
 
 
 def ntriples_of(graph: Graph) -> str:

@@ -15,14 +15,16 @@ never from hand-written counts:
   ``dcterms:source`` per release, and a ``dcat:distribution`` per export
   format (``dcat:mediaType`` an IANA media type IRI, ``dcterms:format`` the
   W3C format IRI), plus a SPARQL ``dcat:DataService`` when an endpoint is given.
-- **PROV-O**: the build as a ``prov:Activity`` (``prov:startedAtTime``,
-  ``prov:wasAssociatedWith`` a ``prov:SoftwareAgent`` "hmic-graph VERSION",
-  ``prov:used`` each release with its ``hmic:sha256``, ``prov:generated``
-  the dataset).
+- **PROV-O**: the build as a ``prov:Activity`` (``prov:wasAssociatedWith``
+  a ``prov:SoftwareAgent`` "hmic-graph VERSION", ``prov:used`` each release
+  with its ``hmic:sha256``, ``prov:generated`` the dataset, and
+  ``prov:startedAtTime`` when a build time is given).
 
 Every node has an IRI minted under ``base`` (``{base}dataset``,
-``{base}dataset/build/20240102T030405Z``, ...), no blank nodes, so the same
-graphs and ``build_time`` always give the same description.
+``{base}dataset/build/20240102T030405Z``, ...), no blank nodes. The time
+comes from the data unless one is given: ``dcterms:modified`` is the date
+of the latest release (``dcterms:issued`` of the release nodes), so the same
+graphs always give the same description, whenever and wherever it is made.
 """
 
 from __future__ import annotations
@@ -119,8 +121,12 @@ def describe_dataset(
         (``void:sparqlEndpoint`` and a ``dcat:DataService``).
     :param build_time: when the build started (``prov:startedAtTime``,
         ``dcterms:modified``, and part of the build activity's IRI). Default:
-        ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now. A
-        naive datetime is taken as UTC; the time is kept to the second.
+        ``SOURCE_DATE_EPOCH`` when set (reproducible builds); else the date
+        of the latest release is ``dcterms:modified`` and the build's IRI
+        (no ``prov:startedAtTime``: nobody knows when that was), and with no
+        dated release neither is written and the build is ``build/undated``.
+        Never the clock, so dumps are byte for byte repeatable. A naive
+        datetime is taken as UTC; the time is kept to the second.
     :param sources: release IRI -> URL of the press release as published,
         written as ``prov:hadPrimarySource``. Default: each release's
         ``schema:url``, when it has one.
@@ -147,6 +153,11 @@ def describe_dataset(
     'http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
     >>> str(d.value(dataset, PROV.wasGeneratedBy))
     'https://w3id.org/hmic-graph/id/dataset/build/20240102T000000Z'
+    >>> dated = load_release("Kent Police praised\\n\\nKent Police works well.", published="2017-03-02")
+    >>> name = str(next(dated.subjects(RDF.type, HMIC.PressRelease)))
+    >>> d = describe_dataset({name: dated})
+    >>> d.value(dataset, DCTERMS.modified), str(d.value(dataset, PROV.wasGeneratedBy))[-16:]
+    (rdflib.term.Literal('2017-03-02', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date')), '20170302T000000Z')
     """
     from hmic_graph import __version__
     from hmic_graph.rdf.export import RdfFormat
@@ -162,7 +173,15 @@ def describe_dataset(
             raise HmicGraphError(f"the {what} must be an http:// or https:// URL, not {value!r}")
     chosen = [f if isinstance(f, RdfFormat) else RdfFormat.from_name(f) for f in formats]
     when = _build_time(build_time)
-    stamp = when.strftime("%Y%m%dT%H%M%SZ")
+    modified: Literal | None = None
+    if when is not None:
+        stamp = when.strftime("%Y%m%dT%H%M%SZ")
+        modified = Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+    else:
+        latest = _latest_release_date(graphs)
+        stamp = latest.replace("-", "") + "T000000Z" if latest is not None else "undated"
+        if latest is not None:
+            modified = Literal(latest, datatype=XSD.date)
 
     out = bind_prefixes(Graph(bind_namespaces="none"), base=base)
     extra: tuple[tuple[str, str], ...] = (
@@ -177,7 +196,6 @@ def describe_dataset(
     dataset = mint(base)
     build = mint(base, "build", stamp)
     agent = mint(base, "software", "hmic-graph", quote(__version__, safe=".-_~"))
-    when_literal = Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
 
     # Counts over the merged graph: a triple stated by two releases counts once.
     merged: set[tuple[object, object, object]] = set()
@@ -199,7 +217,8 @@ def describe_dataset(
     add((dataset, DCTERMS.title, Literal(title)))
     add((dataset, DCTERMS.description, Literal(description)))
     add((dataset, DCTERMS.license, OGL_V3))
-    add((dataset, DCTERMS.modified, when_literal))
+    if modified is not None:
+        add((dataset, DCTERMS.modified, modified))
     add((dataset, VOID.triples, Literal(len(merged))))
     add((dataset, VOID.entities, Literal(len(subjects))))
     add((dataset, VOID.classes, Literal(len(classes))))
@@ -280,7 +299,8 @@ def describe_dataset(
 
     add((build, RDF.type, PROV.Activity))
     add((build, RDFS.label, Literal(f"hmic-graph build {stamp}")))
-    add((build, PROV.startedAtTime, when_literal))
+    if when is not None and modified is not None:
+        add((build, PROV.startedAtTime, modified))
     add((build, PROV.wasAssociatedWith, agent))
     add((build, PROV.generated, dataset))
     add((dataset, PROV.wasGeneratedBy, build))
@@ -296,21 +316,35 @@ def _check_iri(value: str, what: str) -> None:
         raise HmicGraphError(f"the {what} must be an absolute IRI, not {value!r}")
 
 
-def _build_time(value: datetime | None) -> datetime:
+def _build_time(value: datetime | None) -> datetime | None:
+    """The given build time, or ``SOURCE_DATE_EPOCH``'s, in UTC to the second; else ``None``."""
     if value is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch:
-            try:
-                value = datetime.fromtimestamp(int(epoch), tz=UTC)
-            except (ValueError, OverflowError, OSError) as exc:
-                raise HmicGraphError(
-                    f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
-                ) from exc
-        else:
-            value = datetime.now(tz=UTC)
+        if not epoch:
+            return None
+        try:
+            value = datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise HmicGraphError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+            ) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _latest_release_date(graphs: Mapping[str, Graph]) -> str | None:
+    """The latest ``dcterms:issued`` date (``YYYY-MM-DD``) of the releases the graphs are named by."""
+    dates = [
+        str(issued)[:10]
+        for name, graph in graphs.items()
+        for issued in graph.objects(URIRef(name), DCTERMS.issued)
+        if isinstance(issued, Literal) and _DATE.match(str(issued))
+    ]
+    return max(dates, default=None)
+
+
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 
 
 def _vocabularies(terms: set[URIRef]) -> list[str]:

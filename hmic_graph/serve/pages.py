@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
@@ -331,6 +332,7 @@ class EntityPages:
         # never changes, so they are kept for the life of the pages.
         self._labels = labels
         self._static_links: dict[tuple[bool, str], Link] = {}
+        self._described: tuple[object, Graph] | None = None
 
     # -- small helpers
 
@@ -446,8 +448,41 @@ class EntityPages:
 
     # -- entity pages
 
+    @property
+    def dataset_iri(self) -> URIRef:
+        """The IRI of the dataset served (``{base}dataset``), described by VoID and DCAT."""
+        from hmic_graph.rdf.describe import mint
+
+        return mint(self.base)
+
+    def _dataset_description(self) -> Graph:
+        """The VoID/DCAT/PROV description of the store, made again when the store changes."""
+        from hmic_graph.rdf.describe import describe_dataset
+        from hmic_graph.serve.cache import NOT_CACHED
+
+        version = self._labels.version() if self._labels is not None else NOT_CACHED
+        kept = self._described
+        if kept is not None and version is not NOT_CACHED and kept[0] == version:
+            return kept[1]
+        graph = describe_dataset(self.backend.current().graphs(), base=self.base)
+        self._described = (version, graph)
+        return graph
+
     def description(self, iri: URIRef) -> Graph:
-        """The store's description of ``iri`` plus what the ontology says about it."""
+        """The store's description of ``iri`` plus what the ontology says about it.
+
+        The dataset IRI gives the whole dataset description; the IRIs minted
+        under it (class partitions, distributions, the build) their part of it.
+        """
+        dataset = str(self.dataset_iri)
+        if str(iri) == dataset or str(iri).startswith(dataset + "/"):
+            whole = self._dataset_description()
+            if str(iri) == dataset:
+                return whole
+            part = Graph()
+            for triple in whole.triples((iri, None, None)):
+                part.add(triple)
+            return part
         graph = self.backend.describe(iri)
         extra = list(self.vocabulary.triples((iri, None, None)))
         if extra:
@@ -527,6 +562,25 @@ class EntityPages:
             path=local_path(self.base, str(iri)) or "",
         )
 
+    def page(self, iri: URIRef, description: Graph) -> tuple[str, dict[str, Any]]:
+        """The template and context of the HTML page of ``iri``.
+
+        A press release, a police force and a person get their readable page
+        (:mod:`hmic_graph.serve.profiles`) with the generic facts below it;
+        anything else gets the generic page.
+        """
+        from hmic_graph.serve import profiles
+
+        view = self.entity(iri, description)
+        kind = profiles.page_kind(description.objects(iri, RDF.type))
+        if kind == "release":
+            return "release.html", {"view": view, "release": profiles.release_view(self, iri)}
+        if kind == "force":
+            return "force.html", {"view": view, "force": profiles.force_view(self, iri)}
+        if kind == "person":
+            return "person.html", {"view": view, "person": profiles.person_view(self, iri)}
+        return "entity.html", {"view": view}
+
     def _value(self, value: Node, known: dict[str, str] | None = None) -> ValueView:
         if isinstance(value, URIRef):
             return ValueView(link=self.link(value, known))
@@ -599,20 +653,33 @@ class EntityPages:
         return self._incoming_groups(self._incoming_subjects(iri))
 
     def _incoming_subjects(self, iri: URIRef) -> list[tuple[str, list[URIRef], URIRef]]:
-        """(label, subjects sorted, predicate) of each group of links to ``iri``, in page order."""
-        by_predicate: dict[URIRef, list[URIRef]] = {}
+        """(label, subjects sorted, first predicate) of each group of links to ``iri``, in page order.
+
+        A subject linking with several predicates (a quote is ``schema:isPartOf``
+        its release and ``prov:wasDerivedFrom`` it) is listed once, in the group
+        of exactly those predicates, labelled with all of them, so no list
+        repeats another.
+        """
+        by_subject: dict[URIRef, set[URIRef]] = {}
         for subject, predicate in self.backend.incoming(iri, limit=_MAX_INCOMING):
             if isinstance(subject, URIRef) and isinstance(predicate, URIRef):
-                by_predicate.setdefault(predicate, []).append(subject)
+                by_subject.setdefault(subject, set()).add(predicate)
+
+        def order(p: URIRef) -> tuple[str, str]:
+            return (INVERSE_LABELS.get(p, "~"), str(p))
+
+        by_predicates: dict[tuple[URIRef, ...], list[URIRef]] = {}
+        for subject, predicates in by_subject.items():
+            by_predicates.setdefault(tuple(sorted(predicates, key=order)), []).append(subject)
         return [
             (
-                INVERSE_LABELS.get(predicate) or f"{self.term_link(predicate).text} (of)",
-                sorted(set(by_predicate[predicate]), key=str),
-                predicate,
+                " · ".join(
+                    INVERSE_LABELS.get(p) or f"{self.term_link(p).text} (of)" for p in predicates
+                ),
+                sorted(by_predicates[predicates], key=str),
+                predicates[0],
             )
-            for predicate in sorted(
-                by_predicate, key=lambda p: (INVERSE_LABELS.get(p, "~"), str(p))
-            )
+            for predicates in sorted(by_predicates, key=lambda ps: [order(p) for p in ps])
         ]
 
     def _incoming_groups(
