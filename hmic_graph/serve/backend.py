@@ -228,7 +228,7 @@ class ServedStore:
 
     @property
     def _in_folder(self) -> bool:
-        return getattr(self.store, "path", None) is not None and getattr(self.store, "kind", "") == "oxigraph"
+        return bool(getattr(self.store, "persistent", False)) and self.store.path is not None
 
     def version(self) -> Hashable:
         """The generation served now (moving a read-only handle to new data first)."""
