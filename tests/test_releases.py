@@ -1,6 +1,7 @@
 """Our own corpus of varied releases (tests/releases/, fictional text written
-for testing) read as well as the seed: per-release checks on the development
-part, and the F1 floor of issue 3 on the held-out test part."""
+for testing): every release gives a conforming graph and the same records
+twice; extraction quality is held above a floor per split (dev and test;
+fresh/ is only ever measured, see its README)."""
 
 from __future__ import annotations
 
@@ -11,37 +12,45 @@ import pytest
 
 from hmic_graph import extract_release, load_release, validate
 from hmic_graph.extract.sources import read_source
-from hmic_graph.ingest.evaluate import CATEGORIES, evaluate_folder, expected_items, release_items
+from hmic_graph.ingest.evaluate import CATEGORIES, evaluate_folder
 
 RELEASES = Path(__file__).parent / "releases"
 DEV = sorted((RELEASES / "dev").glob("*.txt"))
 TEST = sorted((RELEASES / "test").glob("*.txt"))
 
-# Categories where every expected item must be found in every dev release.
-STRICT = ("subject", "forces", "people", "quotes", "contact_points", "alliances")
-
-
-@pytest.mark.parametrize("path", DEV, ids=lambda p: p.stem)
-def test_dev_release_extracts_its_key_facts(path: Path) -> None:
-    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    got = release_items(extract_release(read_source(path)))
-    want = expected_items(expected)
-    for category in STRICT:
-        assert got[category] == want[category], category
+# Extraction quality is measured over each split, not demanded release by
+# release: the corpus grows, and one hard release should show as a lower
+# score, not a failure. The floors sit just below what the extractor
+# achieves (see README.md "Scores"), so a regression fails; precision has
+# its own floor because a wrong fact costs users more than a missing one.
+FLOORS = {
+    "dev": {"f1": 0.96, "precision": 0.98, "category_f1": 0.75},
+    "test": {"f1": 0.96, "precision": 0.98, "category_f1": 0.75},
+}
 
 
 @pytest.mark.parametrize("path", DEV + TEST, ids=lambda p: p.stem)
 def test_every_release_graph_conforms(path: Path) -> None:
-    report = validate(load_release(path))
+    # The recipe and the allotment notice are not releases; their (empty) graphs
+    # must conform all the same.
+    report = validate(load_release(path, allow_unrelated=True))
     assert report.conforms, report.to_text()
 
 
-def test_test_part_f1_is_at_least_0_9() -> None:
-    evaluation = evaluate_folder(RELEASES / "test")
-    assert evaluation.releases == len(TEST) >= 12
-    assert evaluation.overall.f1 >= 0.9, evaluation.to_table()
+@pytest.mark.parametrize("path", DEV + TEST, ids=lambda p: p.stem)
+def test_every_release_extracts_the_same_twice(path: Path) -> None:
+    assert extract_release(read_source(path)) == extract_release(read_source(path))
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_split_scores_stay_above_their_floors(split: str) -> None:
+    evaluation = evaluate_folder(RELEASES / split)
+    floors = FLOORS[split]
+    table = evaluation.to_table()
+    assert evaluation.overall.f1 >= floors["f1"], table
+    assert evaluation.overall.precision >= floors["precision"], table
     for category in CATEGORIES:
-        assert evaluation.scores[category].f1 >= 0.75, evaluation.to_table()
+        assert evaluation.scores[category].f1 >= floors["category_f1"], (category, table)
 
 
 def test_not_a_release_gives_an_empty_valid_graph() -> None:
@@ -62,3 +71,15 @@ def test_evaluate_counts_misses_and_inventions(tmp_path: Path) -> None:
     assert (forces.true_positives, forces.false_positives, forces.false_negatives) == (1, 0, 1)
     assert forces.recall == 0.5
     assert evaluation.scores["subject"].f1 == 1.0
+
+
+def test_a_finer_kind_counts_where_the_answers_use_the_coarse_one(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Kent Police praised\n\nKent Police works with parish councils and mental health "
+        "providers.\n",
+        encoding="utf-8",
+    )
+    expected = {"partner_kinds": ["council", "mental health provider"]}
+    (tmp_path / "a.json").write_text(json.dumps(expected), encoding="utf-8")
+    kinds = evaluate_folder(tmp_path).scores["partner_kinds"]
+    assert (kinds.true_positives, kinds.false_positives, kinds.false_negatives) == (2, 0, 0)

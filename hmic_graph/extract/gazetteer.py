@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hmic_graph.extract.lexicon import lexicon
 from hmic_graph.model.errors import ResourceError
 from hmic_graph.model.records import Organisation, OrganisationKind, Span
 from hmic_graph.model.resources import read_text
@@ -206,6 +207,17 @@ class Gazetteer:
             rf"|(?<![\w-])({item})(?=\s+(?i:police\s+force|force|constabulary)\b)",
         )
         self._short_item = re.compile(item)
+        self._short_word = re.compile(rf"(?<![\w-]){item}(?![\w-])")
+        # A list of short names after words that make them forces, not places
+        # ("custody in Norfolk and Suffolk", "the PCCs for Derbyshire and Leicestershire").
+        cues = "|".join(
+            re.escape(c).replace(r"\ ", r"\s+")
+            for c in sorted(lexicon().raw["force_place_cues"], key=len, reverse=True)
+        )
+        self._cued_list = re.compile(
+            rf"(?<![\w-])(?i:{cues})\s+({item}(?:\s*,\s*{item})*(?:\s*,?\s+(?:and|&)\s+{item})?)"
+            rf"(?![\w-])"
+        )
         self._lookup_full = {self._norm(f): k for f, k in full_forms.items()}
 
     @staticmethod
@@ -237,13 +249,14 @@ class Gazetteer:
                 key = self._abbreviation_key(match.group())
                 if key is not None:
                     found.append((match.start(), match.end(), key, "abbreviation"))
-        for match in self._short_list.finditer(text):
-            group = match.group(1) or match.group(2)
-            offset = match.start(1) if match.group(1) else match.start(2)
+        lists = [
+            (m.group(1) or m.group(2), m.start(1) if m.group(1) else m.start(2))
+            for m in self._short_list.finditer(text)
+        ]
+        lists.extend((m.group(1), m.start(1)) for m in self._cued_list.finditer(text))
+        for group, offset in lists:
             for item in self._short_item.finditer(group):
-                key = self._short_lookup.get(item.group().lower().replace("&", "and"))
-                if key is None:
-                    key = self._short_lookup.get(re.sub(r"\s+", " ", item.group().lower()))
+                key = self.short_key(item.group())
                 if key is not None:
                     found.append((offset + item.start(), offset + item.end(), key, "short"))
         # Longest match wins where forms overlap ("... Constabulary and Fire & Rescue
@@ -256,6 +269,21 @@ class Gazetteer:
                 result.append(Mention(Span(start, end), key, form))
                 last_end = end
         return result
+
+    def short_key(self, form: str) -> str | None:
+        """The force a short name ("Norfolk", "Devon & Cornwall") stands for."""
+        key = self._short_lookup.get(form.lower().replace("&", "and"))
+        return key or self._short_lookup.get(re.sub(r"\s+", " ", form.lower()))
+
+    def places(self, text: str, start: int, end: int) -> list[Mention]:
+        """Short names of forces in ``text[start:end]`` whatever their context: places,
+        which stand for the force only where the caller knows they do."""
+        found = []
+        for match in self._short_word.finditer(text, start, end):
+            key = self.short_key(match.group())
+            if key is not None:
+                found.append(Mention(Span(match.start(), match.end()), key, "short"))
+        return found
 
     def _abbreviation_key(self, form: str) -> str | None:
         for body in self.bodies.values():

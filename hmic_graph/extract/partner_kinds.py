@@ -85,14 +85,19 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
         if head is None:
             continue
         modifiers = _modifiers(text, tokens, index, rules)
-        whole = " ".join([*(tokens[i][2].lower() for i in modifiers), word.lower()])
+        before = tokens[modifiers[0] - 1][2].lower() if modifiers and modifiers[0] > 0 else ""
         # "local authorities" is a kind of its own; "local councils" are councils.
-        while modifiers and tokens[modifiers[0]][2] in rules.dropped and not _known(whole):
+        while modifiers and tokens[modifiers[0]][2] in rules.dropped:
+            if _known(" ".join([*(tokens[i][2].lower() for i in modifiers), word.lower()])):
+                break
             modifiers = modifiers[1:]
         first = modifiers[0] if modifiers else index
-        before = tokens[first - 1][2].lower() if first > 0 else ""
-        if head == word and before not in rules.determiners:
-            continue  # a kind in the singular is written "the probation service"
+        if not modifiers:
+            before = tokens[first - 1][2].lower() if first > 0 else ""
+        if head == word and (before not in rules.determiners or not modifiers):
+            # A kind in the singular is written "the probation service"; "the
+            # council" is one council named before, not a kind.
+            continue
         words = [tokens[i][2].lower().replace("’", "'") for i in modifiers]
         if any(re.sub(r"'s$", "", w) in rules.rejected for w in words):
             continue
@@ -132,6 +137,10 @@ def _modifiers(
                 index -= 1
                 continue
             break
+        at = tokens[index][0]
+        opens_sentence = index == 0 or re.search(r"[.!?:•\n]\s*$", text[max(0, at - 3) : at])
+        if opens_sentence and word[:1].isupper():
+            word = word.lower()  # "Registered social landlords attend ..."
         if not word.islower() or word in rules.stops or word in rules.singular:
             break
         taken.insert(0, index)

@@ -35,15 +35,18 @@ def extract_partners(
             continue
         named_forces = ctx.forces_in(sentence)
         subjects = [k for k in named_forces if k in ctx.subjects]
-        if named_forces and not subjects:
+        # A sentence about another force is not about the subject, unless it opens
+        # by referring back to the subject ("The service works with ... and X Police").
+        opens_with_subject = ctx.lexicon.back_references.match(chunk)
+        if named_forces and not subjects and not opens_with_subject:
             continue
         forces = subjects or list(ctx.subjects)
         inside = [(n, s) for n, s in named if sentence.start <= s.start and s.end <= sentence.end]
         for name, span in inside:
-            kind = lex.pattern.search(name)
-            if kind is None:
+            form = lex.pattern.search(name)
+            if form is None:
                 continue
-            concept, pref = lex.concept(kind.group())
+            concept, pref = lex.concept(form.group())
             for force in forces:
                 partners.setdefault((force, name), NamedPartner(name, concept, pref, force, span))
         for kind in kinds_in(ctx.text, sentence.start, sentence.end):

@@ -60,25 +60,82 @@ def _published(text: str, layout_blocks: list[tuple[int, str]]) -> str | None:
 
 
 def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
+    """The bodies a release is about, tried in order: forces named in the headline's
+    first clause; one subject per numbered section of a page listing several
+    releases; forces the headline names only by their place; forces named in
+    the lead sentence."""
     headline = ctx.layout.headline
+    national = headline is not None and bool(ctx.lexicon.national_markers.search(headline.text))
     if headline is not None:
         first = sentences(ctx.text, headline.span)[0]
         clause = first.of(ctx.text).split(";")[0]
         found = ctx.forces_in(Span(first.start, first.start + len(clause))) if clause else []
         if found:
             return tuple(found)
-        if ctx.lexicon.national_markers.search(headline.text):
-            return ()
+    sections = _section_subjects(ctx)
+    if len(sections) > 1:
+        return tuple(sections)
+    if national:
+        return ()
+    if headline is not None:
+        places = _places_standing_for_forces(ctx, headline.span)
+        if places:
+            return tuple(places)
     body = [b for b in ctx.layout.blocks if b.kind is BlockKind.BODY]
     if body:
         lead_sentences = sentences(ctx.text, body[0].span)
         if lead_sentences:
             lead = lead_sentences[0]
             if not ctx.lexicon.national_markers.search(lead.of(ctx.text)):
-                found = ctx.forces_in(lead)
+                found = ctx.forces_in(lead) or _places_standing_for_forces(ctx, lead)
                 if found:
                     return tuple(found)
-    return ()
+    return tuple(_found_about(ctx))
+
+
+def _found_about(ctx: ReleaseContext) -> list[str]:
+    """The one force that inspectors' findings are stated about ("Inspectors found
+    that X Police ..."), in a release whose title names only a place."""
+    found: list[str] = []
+    for _block, sentence in ctx.body_sentences():
+        chunk = sentence.of(ctx.text)
+        for cue in re.finditer(r"\bfound\s+that\s+", chunk):
+            at = sentence.start + cue.end()
+            mention = next((m for m in ctx.mentions_in(sentence) if m.span.start == at), None)
+            if mention is not None and mention.key in ctx.forces_in(sentence):
+                found.append(mention.key)
+    distinct = list(dict.fromkeys(found))
+    return distinct if len(distinct) == 1 else []
+
+
+def _section_subjects(ctx: ReleaseContext) -> list[str]:
+    """The forces heading the numbered sections of a page that lists several releases
+    ("1. Derbyshire Constabulary", "2. Greater Manchester's response – good")."""
+    found: list[str] = []
+    for block in ctx.layout.blocks:
+        if block.kind is not BlockKind.BODY or len(block.text) > 120:
+            continue
+        number = re.match(r"^\s*\d{1,2}[.)]\s", block.text)
+        if number is None or re.search(r"[.!?]\s", block.text[number.end() :]):
+            continue
+        heading = ctx.forces_in(block.span) or _places_standing_for_forces(ctx, block.span)
+        if heading and heading[0] not in found:
+            found.append(heading[0])
+    return found
+
+
+def _places_standing_for_forces(ctx: ReleaseContext, span: Span) -> list[str]:
+    """Forces a title names only by their place ("Police custody in North Wales",
+    "Offender management in Sussex"): a place counts where the force is named in
+    full elsewhere in the release or where its police are the title's topic
+    ("Greater Manchester's response")."""
+    named = {m.key for m in ctx.mentions}
+    found: list[str] = []
+    for place in ctx.gazetteer.places(ctx.text, span.start, span.end):
+        possessive = re.match(r"['’]s?\b", ctx.text[place.span.end : place.span.end + 2])
+        if (place.key in named or possessive) and place.key not in found:
+            found.append(place.key)
+    return found
 
 
 def _publisher(ctx: ReleaseContext, people: list[tuple[str, str]]) -> str | None:
