@@ -4,11 +4,10 @@
   serve`` and sends every kind of request; it must finish with no error and
   a row for every kind;
 * the caches behind that speed must never serve a stale or different
-  answer: with a store promised static, answers are cached and equal to
-  uncached ones; with a live store nothing is cached and a release loaded
-  while serving shows at once; a store with a ``generation`` counter gets
-  its cache dropped when the counter moves; identical concurrent queries
-  share one run only when answers may be shared.
+  answer: cached answers equal uncached ones; a release loaded while
+  serving shows at once, because the cache follows the store's
+  ``generation``; identical concurrent queries share one run only when
+  answers may be shared.
 """
 
 from __future__ import annotations
@@ -31,27 +30,23 @@ pytest.importorskip("starlette", reason="the serve extra (starlette, uvicorn, ji
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2, httpx) is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
+from hmic_graph.ingest.releases import store_release
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.model.resources import example_releases
 from hmic_graph.serve import create_app
 from hmic_graph.serve.backend import backend_for
 from hmic_graph.serve.cache import NOT_CACHED, VersionedCache
 from hmic_graph.serve.pages import EntityPages
-from hmic_graph.serve.protocol import (
-    InspectedQuery,
-    Outcome,
-    SelectOutcome,
-    cached_inspection,
-    inspect_query,
-)
+from hmic_graph.serve.protocol import Outcome, QueryForm, SelectOutcome
+from hmic_graph.serve.settings import Settings
 from hmic_graph.sparql.query import list_queries
-from hmic_graph.store.stores import ReleaseStore, open_store
+from hmic_graph.store import ReleaseStore, open_store
 
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "serve.py"
 RELEASES = Path(__file__).parent / "releases"
@@ -138,7 +133,7 @@ def test_benchmark_client_reads_content_length_and_chunked_bodies() -> None:
 @pytest.fixture(scope="module")
 def seed_store() -> Iterator[ReleaseStore]:
     with open_store(kind="oxigraph") as store:
-        store.load_release(example_releases()[0][1], validate=False)
+        store_release(store, example_releases()[0][1], validate=False)
         yield store
 
 
@@ -168,8 +163,8 @@ def test_cached_answers_equal_fresh_ones(seed_store: ReleaseStore) -> None:
                 out.append((response.status_code, response.headers["content-type"], response.content))
             return out
 
-    fresh = answers(create_app(seed_store))
-    cached_app = create_app(seed_store, static_store=True)
+    fresh = answers(create_app(seed_store, settings=Settings(cache_bytes=0)))
+    cached_app = create_app(seed_store)
     first = answers(cached_app)
     again = answers(cached_app)
     assert fresh == first == again
@@ -177,14 +172,15 @@ def test_cached_answers_equal_fresh_ones(seed_store: ReleaseStore) -> None:
     assert responses.hits >= len(requests) and len(responses) > 0
 
 
-def test_a_live_store_is_never_answered_from_a_cache() -> None:
+def test_a_store_changed_while_served_shows_the_change_at_once() -> None:
     releases = sorted(RELEASES.glob("*/*.txt"))
     with open_store() as scratch:
-        added = scratch.load_release(releases[1], validate=False)
+        added = store_release(scratch, releases[1], validate=False)
     added_path = "/id/" + added[len(DEFAULT_BASE) :]
     with open_store(kind="oxigraph") as store:
-        store.load_release(releases[0], validate=False)
-        app = create_app(store)  # the store may change: no promise, no generation counter
+        store_release(store, releases[0], validate=False)
+        app = create_app(store)
+        responses = app.state.hmic.responses
         with TestClient(app) as client:
 
             def count() -> int:
@@ -193,51 +189,12 @@ def test_a_live_store_is_never_answered_from_a_cache() -> None:
 
             index = client.get("/").text
             assert count() == count() == 1
+            assert client.get("/").text == index
+            assert responses.hits == 2  # the repeated query and the index
             assert client.get(added_path).status_code == 404
-            store.load_release(releases[1], validate=False)
+            store_release(store, releases[1], validate=False)  # the generation moves on
             assert count() == 2
             assert client.get(added_path).status_code == 200
-            assert client.get("/").text != index
-        assert app.state.hmic.responses.hits == 0
-
-
-class CountingStore:
-    """A release store with a ``generation`` counter, raised after each change (as the cache expects)."""
-
-    kind = "oxigraph"
-
-    def __init__(self, store: ReleaseStore) -> None:
-        self.store = store
-        self.oxigraph = store.oxigraph  # type: ignore[attr-defined]
-        self.generation = 0
-
-    def describe(self, iri: str) -> Graph:
-        return self.store.describe(iri)
-
-    def dataset(self) -> Any:
-        return self.store.dataset()
-
-    def load(self, path: Path) -> None:
-        self.store.load_release(path, validate=False)
-        self.generation += 1
-
-
-def test_a_generation_counter_drops_the_cache_when_the_store_changes() -> None:
-    releases = sorted(RELEASES.glob("*/*.txt"))
-    with open_store(kind="oxigraph") as opened:
-        store = CountingStore(opened)
-        store.load(releases[0])
-        app = create_app(store)  # type: ignore[arg-type]
-        responses = app.state.hmic.responses
-        with TestClient(app) as client:
-            first = client.get("/sparql", params={"query": COUNT_RELEASES}).json()
-            index = client.get("/").text
-            assert client.get("/sparql", params={"query": COUNT_RELEASES}).json() == first
-            assert client.get("/").text == index
-            assert responses.hits == 2
-            store.load(releases[1])
-            second = client.get("/sparql", params={"query": COUNT_RELEASES}).json()
-            assert second != first and second["results"]["bindings"][0]["n"]["value"] == "2"
             assert client.get("/").text != index
 
 
@@ -307,51 +264,39 @@ def test_incoming_links_are_those_the_triple_lookup_gives(seed_store: ReleaseSto
         assert backend.incoming(target, limit=2) == first
 
 
-def test_checked_queries_are_remembered_without_the_parser() -> None:
-    text = "SELECT ?s WHERE { ?s a hmic:Quote } LIMIT 3 # remembered"
-    assert cached_inspection(text) is None
-    inspected = inspect_query(text)
-    assert cached_inspection(text) is inspected
-    assert cached_inspection(text + " ") is None
-
-
 # --- identical concurrent queries share one run --------------------------------------------
 
 
-class SlowBackend:
-    """Counts executions; each takes a little while, so concurrent ones overlap."""
-
-    name = "slow"
-    allows_dataset_clause = True
+class SlowPool:
+    """Stands for the worker pool: counts runs; each takes a little while, so concurrent ones overlap."""
 
     def __init__(self) -> None:
         self.runs = 0
         self.lock = threading.Lock()
 
-    def execute(
-        self, query: InspectedQuery, *, prefixes: Mapping[str, str], deadline: float, max_rows: int
-    ) -> Outcome:
+    def run(self, text: str, *, prefixes: Mapping[str, str], deadline: float) -> dict[str, Any]:
         with self.lock:
             self.runs += 1
         time.sleep(0.2)
-        return SelectOutcome(("s",), [])
+        return {"form": "SELECT", "variables": ["s"], "rows": []}
+
+    def close(self) -> None:
+        pass
 
 
 @pytest.mark.parametrize("shared", [True, False])
 def test_identical_concurrent_queries_share_a_run_only_when_answers_may_be_shared(shared: bool) -> None:
     from hmic_graph.serve.app import _QueryRunner
 
-    backend = SlowBackend()
+    pool = SlowPool()
     runner = _QueryRunner(
-        backend,  # type: ignore[arg-type]
+        pool,  # type: ignore[arg-type]
         base=DEFAULT_BASE,
-        timeout=10,
-        max_results=10,
-        workers=4,
-        version=(lambda: ("static",)) if shared else (lambda: NOT_CACHED),
+        settings=Settings(),
+        version=(lambda: ("generation", 1)) if shared else (lambda: NOT_CACHED),
     )
 
-    async def burst() -> list[tuple[InspectedQuery, Outcome]]:
+    async def burst() -> list[tuple[QueryForm, Outcome]]:
         return await asyncio.gather(*(runner.run("SELECT ?s WHERE { ?s ?p ?o }") for _ in range(8)))
 
     try:
@@ -359,5 +304,5 @@ def test_identical_concurrent_queries_share_a_run_only_when_answers_may_be_share
     finally:
         runner.close()
     assert len(results) == 8 and all(isinstance(outcome, SelectOutcome) for _, outcome in results)
-    assert backend.runs == (1 if shared else 8)
-    assert runner.busy == 0 and not runner._running and not runner._waiters
+    assert pool.runs == (1 if shared else 8)
+    assert not runner._running
