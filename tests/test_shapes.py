@@ -71,6 +71,7 @@ CUSTODY = ID["inspection-kind/custody"]
 REUSABLE_SHAPES = {
     HMICSH.WellFormedIRI,
     HMICSH.OrganisationReference,
+    HMICSH["OrganisationReference-type"],
     HMICSH.StartsWithHonorific,
     HMICSH.StartsOrEndsWithSpace,
 }
@@ -688,4 +689,5 @@ def test_every_shape_has_a_mutation(shapes: Graph) -> None:
 def test_reusable_shapes_are_used(shapes: Graph) -> None:
     for shape in REUSABLE_SHAPES:
         users = set(shapes.subjects(SH.node, shape)) | set(shapes.subjects(SH["not"], shape))
+        users |= set(shapes.subjects(SH.property, shape))  # a property of a reusable shape
         assert users & named_shapes(shapes), f"{shape} is not used by a named shape"

@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from hmic_graph.model.errors import HmicGraphError, ValidationFailed
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMICSH, PREFIXES
 from hmic_graph.rdf import ontology
 
-__all__ = ["ValidationReport", "ValidationResult", "shorten", "validate"]
+__all__ = [
+    "SharedNodeValidator",
+    "ValidationReport",
+    "ValidationResult",
+    "shorten",
+    "validate",
+]
 
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -149,16 +159,24 @@ class ValidationReport:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
+def validate(graph: Graph, *, shapes: Graph | None = None, full: bool = False) -> ValidationReport:
     """Validate ``graph`` against SHACL ``shapes`` (by default the bundled shapes).
 
     Runs pySHACL with no inference: the builder writes every type the shapes
     target, and RDFS/OWL inference is what makes pySHACL slow
     (RDFLib/pySHACL#2). ``graph`` is not modified.
 
+    A release graph repeats the facts of shared nodes (forces,
+    inspectorates, concepts, people) that every other release repeats too.
+    Unless ``full`` is set, the checks of a shared node that read only its
+    own values are run once per process for each distinct set of values and
+    then reused (see :class:`SharedNodeValidator`); the report is the same as
+    with ``full=True``, which runs every shape on every node.
+
     :param graph: the data graph.
     :param shapes: a parsed shapes graph; defaults to ``shapes/hmic.shacl.ttl``,
         parsed once per process.
+    :param full: validate every node with every shape, reusing nothing.
     :raises ResourceError: the bundled shapes are missing or broken.
     :raises HmicGraphError: pySHACL could not run the shapes (e.g. an
         unsupported constraint).
@@ -180,30 +198,406 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     >>> report.results[0].source_shape
     'urn:s'
     """
-    import pyshacl
-
     shapes_graph = shapes if shapes is not None else ontology.shapes_graph()
-    try:
-        conforms, results_graph, _text = pyshacl.validate(
-            graph,
-            shacl_graph=shapes_graph,
-            inference="none",
-            abort_on_first=False,
-            allow_infos=False,
-            allow_warnings=False,
-        )
-    except Exception as exc:  # pySHACL raises its own hierarchy plus rdflib errors
-        raise HmicGraphError(f"SHACL validation could not run: {exc}") from exc
-    results = tuple(
-        sorted(
-            (
-                _result(results_graph, node, shapes_graph)
-                for node in results_graph.subjects(RDF.type, SH.ValidationResult)
-            ),
-            key=ValidationResult.sort_key,
-        )
+    return _validator_for(shapes_graph).validate(graph, full=full)
+
+
+def _validator_for(shapes: Graph) -> SharedNodeValidator:
+    """The validator of ``shapes``, made once per shapes graph and process."""
+    with _VALIDATORS_LOCK:
+        found = _VALIDATORS.get(shapes)
+        if found is None:
+            found = _VALIDATORS[shapes] = SharedNodeValidator(shapes)
+        return found
+
+
+_VALIDATORS: weakref.WeakKeyDictionary[Graph, SharedNodeValidator] = weakref.WeakKeyDictionary()
+_VALIDATORS_LOCK = threading.Lock()
+
+# What a shape may say and still read nothing but the value it is given: no
+# other node's triples (sh:class, sh:property), no other predicate (sh:lessThan).
+_VALUE_PARAMETERS = frozenset(
+    (
+        SH.nodeKind,
+        SH.datatype,
+        SH.pattern,
+        SH.flags,
+        SH.minLength,
+        SH.maxLength,
+        SH.minInclusive,
+        SH.maxInclusive,
+        SH.minExclusive,
+        SH.maxExclusive,
+        SH["in"],
+        SH.hasValue,
+        SH.languageIn,
     )
-    return ValidationReport(bool(conforms), results, results_graph)
+)
+_LOGICAL = frozenset((SH.node, SH["not"], SH["and"], SH["or"], SH.xone))
+_LIST_LOGICAL = frozenset((SH["and"], SH["or"], SH.xone))
+# Properties that describe a shape without constraining anything.
+_DESCRIPTIVE = frozenset(
+    (
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        SH.name,
+        SH.description,
+        SH.message,
+        SH.severity,
+        SH.order,
+        SH.group,
+        SH.path,
+    )
+)
+_COUNTS = frozenset((SH.minCount, SH.maxCount, SH.uniqueLang))
+_TARGETS = frozenset((SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf))
+#: Shared-node verdicts kept per process (least recently used are dropped).
+MEMO_SIZE = 100_000
+
+
+@dataclass(frozen=True)
+class _NodeShapePlan:
+    """How one targeted node shape splits into checks a shared node can reuse and the rest."""
+
+    shape: URIRef
+    targets: tuple[tuple[URIRef, Node], ...]  # (target predicate, class or property or node)
+    local_predicates: tuple[URIRef, ...]  # what the reusable checks read of the focus node
+    removed: tuple[tuple[Node, Node, Node], ...]  # shapes-graph triples of the reusable checks
+
+
+class SharedNodeValidator:
+    """pySHACL over a fixed shapes graph, checking shared nodes' own facts once per process.
+
+    A node shape splits into *local* checks, which read only the focus node
+    itself and its values for some predicates (cardinality, datatype,
+    pattern, node kind, ``sh:in``, ``sh:hasValue``, and ``sh:node``/``sh:not``/
+    ``sh:or`` of shapes made of those), and the rest (``sh:class`` of a
+    value, paths that are not one predicate, ``sh:lessThan``...). A local
+    check's results are a function of the shape, the focus node and its
+    values for those predicates, so they are computed once per distinct
+    ``(shape, node, values)`` and kept. That is done only for a node shape
+    whose focus nodes in the graph are all *shared*: IRIs outside every
+    release's own namespace (``.../release/<id>/...``), which other
+    releases describe again. The graph itself is then validated by pySHACL
+    with the other checks only, and the two sets of results are joined.
+
+    Equal verdicts to full validation are tested on every bundled release
+    and on deliberately broken graphs (``tests/test_validation_once.py``).
+    Whenever the split could differ from full validation (the graph states
+    ``rdfs:subClassOf``, a node shape has a target it cannot compute, a
+    value is a blank node), the graph is validated in full.
+
+    :param shapes: the parsed shapes graph; it must not change afterwards.
+    :raises HmicGraphError: as :func:`validate`, from :meth:`validate`.
+    """
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self._plans = _plans(shapes)
+        self._lock = threading.RLock()
+        self._variants: dict[frozenset[URIRef], Any] = {}
+        self._local: tuple[Graph, Any] | None = None
+        self._memo: OrderedDict[tuple[Any, ...], tuple[_MemoResult, ...]] = OrderedDict()
+
+    def validate(self, graph: Graph, *, full: bool = False) -> ValidationReport:
+        """``graph``'s report, equal to pySHACL's over every shape and node.
+
+        :param full: skip the reuse of shared-node results.
+        :raises HmicGraphError: pySHACL could not run the shapes.
+        """
+        with self._lock:
+            memoised = {} if full else self._memoised(graph)
+            variant = frozenset(memoised)
+            conforms, report = self._run(graph, self._variant(variant))
+            reused = [
+                result
+                for plan_shape, nodes in sorted(memoised.items())
+                for node in nodes
+                for result in self._local_results(graph, self._plans[plan_shape], node)
+            ]
+        results = [_result(report, node, self.shapes) for node in _result_nodes(report)]
+        if reused:
+            conforms = False
+            results.extend(item.result for item in reused)
+            _merge_into(report, reused)
+        return ValidationReport(
+            bool(conforms), tuple(sorted(results, key=ValidationResult.sort_key)), report
+        )
+
+    # -- which node shapes are reused for this graph -------------------------------
+
+    def _memoised(self, graph: Graph) -> dict[URIRef, list[URIRef]]:
+        """Node shape -> its focus nodes, for the node shapes whose local checks are reused."""
+        if not self._plans or (None, RDFS.subClassOf, None) in graph:
+            return {}
+        own = tuple(str(r) for r in graph.subjects(RDF.type, _PRESS_RELEASE))
+        if not own:
+            return {}
+        prefixes = tuple(f"{r}/" for r in own)
+        found: dict[URIRef, list[URIRef]] = {}
+        for plan in self._plans.values():
+            nodes = _focus_nodes(graph, plan)
+            if nodes and all(
+                isinstance(n, URIRef) and str(n) not in own and not str(n).startswith(prefixes)
+                for n in nodes
+            ):
+                found[plan.shape] = sorted(cast(set[URIRef], nodes))
+        return found
+
+    def _local_results(
+        self, graph: Graph, plan: _NodeShapePlan, node: URIRef
+    ) -> tuple[_MemoResult, ...]:
+        values = []
+        for predicate in plan.local_predicates:
+            objects = frozenset(graph.objects(node, predicate))
+            values.append((predicate, objects))
+        key = (plan.shape, node, tuple(values))
+        found = self._memo.get(key)
+        if found is not None:
+            self._memo.move_to_end(key)
+            return found
+        mini = Graph(bind_namespaces="none")
+        for prefix, namespace in graph.namespaces():
+            mini.bind(prefix, namespace, override=True, replace=True)
+        for predicate, objects in values:
+            for value in objects:
+                mini.add((node, predicate, value))
+        local_graph, local_shapes = self._local_shapes()
+        _conforms, report = self._run(
+            mini, (local_graph, local_shapes), use_shapes=[str(plan.shape)], focus=[str(node)]
+        )
+        found = tuple(
+            _MemoResult(_result(report, r, self.shapes), tuple(_closure(report, r)))
+            for r in _result_nodes(report)
+        )
+        self._memo[key] = found
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return found
+
+    # -- shapes graphs, parsed into pySHACL shapes once ----------------------------
+
+    def _variant(self, memoised: frozenset[URIRef]) -> tuple[Graph, Any]:
+        """The shapes graph without the local checks of ``memoised`` node shapes, and its pySHACL form."""
+        found = self._variants.get(memoised)
+        if found is None:
+            if memoised:
+                graph = _copy(self.shapes)
+                for shape in memoised:
+                    for triple in self._plans[shape].removed:
+                        graph.remove(triple)
+            else:
+                graph = self.shapes
+            found = self._variants[memoised] = (graph, _shapes_graph(graph))
+        return cast(tuple[Graph, Any], found)
+
+    def _local_shapes(self) -> tuple[Graph, Any]:
+        """The shapes graph with only the local checks of each node shape that has a plan."""
+        if self._local is None:
+            graph = _copy(self.shapes)
+            for plan in self._plans.values():
+                keep = set(plan.removed)
+                for triple in list(graph.triples((plan.shape, None, None))):
+                    if triple not in keep and triple[1] not in _DESCRIPTIVE:
+                        graph.remove(triple)
+            self._local = (graph, _shapes_graph(graph))
+        return self._local
+
+    def _run(
+        self,
+        data: Graph,
+        shapes: tuple[Graph, Any],
+        *,
+        use_shapes: list[str] | None = None,
+        focus: list[str] | None = None,
+    ) -> tuple[bool, Graph]:
+        from pyshacl import Validator
+        from pyshacl.graph_abstraction import DataGraph
+
+        graph, parsed = shapes
+        options = {
+            "inference": "none",
+            "abort_on_first": False,
+            "allow_infos": False,
+            "allow_warnings": False,
+            "use_shapes": use_shapes,
+            "focus_nodes": focus,
+            "logger": _LOGGER,
+        }
+        try:
+            validator: Any = Validator(
+                DataGraph.from_rdflib(data), shacl_graph=graph, options=options
+            )
+            # pySHACL reads the shapes graph into Shape objects on every run, which
+            # costs more than validating a small graph; the parsed shapes do not
+            # depend on the data, so the ones read once are used instead.
+            validator.shacl_graph = parsed
+            conforms, report, _text = validator.run()
+        except Exception as exc:  # pySHACL raises its own hierarchy plus rdflib errors
+            raise HmicGraphError(f"SHACL validation could not run: {exc}") from exc
+        return bool(conforms), cast(Graph, report)
+
+
+_LOGGER = logging.getLogger("hmic_graph.validation")
+_PRESS_RELEASE = URIRef("https://w3id.org/hmic-graph/ontology#PressRelease")
+
+
+@dataclass(frozen=True)
+class _MemoResult:
+    result: ValidationResult
+    triples: tuple[tuple[Node, Node, Node], ...]  # the result's node in the RDF report
+
+
+def _shapes_graph(graph: Graph) -> Any:
+    from pyshacl.shapes_graph import ShapesGraph
+
+    parsed = ShapesGraph(graph, False, _LOGGER)
+    try:
+        _ = parsed.shapes  # read every shape now, so later runs share them
+    except Exception as exc:  # pySHACL raises its own hierarchy for bad shapes
+        raise HmicGraphError(f"SHACL validation could not run: {exc}") from exc
+    return parsed
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph(bind_namespaces="none")
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True, replace=True)
+    copy += graph
+    return copy
+
+
+def _result_nodes(report: Graph) -> list[Node]:
+    return list(report.subjects(RDF.type, SH.ValidationResult))
+
+
+def _closure(graph: Graph, node: Node) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples about ``node`` and, recursively, about the blank nodes they reach."""
+    seen = {node}
+    todo = [node]
+    while todo:
+        for triple in graph.triples((todo.pop(), None, None)):
+            yield triple
+            if isinstance(triple[2], BNode) and triple[2] not in seen:
+                seen.add(triple[2])
+                todo.append(triple[2])
+
+
+def _merge_into(report: Graph, reused: list[_MemoResult]) -> None:
+    """Add reused results to pySHACL's RDF report and mark it as not conforming."""
+    root = report.value(None, RDF.type, SH.ValidationReport, any=True)
+    if root is None:
+        return
+    report.set((root, SH.conforms, Literal(False)))
+    for item in reused:
+        if item.triples:
+            report.add((root, SH.result, item.triples[0][0]))
+        for triple in item.triples:
+            report.add(triple)
+
+
+def _focus_nodes(graph: Graph, plan: _NodeShapePlan) -> set[Node]:
+    nodes: set[Node] = set()
+    for kind, value in plan.targets:
+        if kind == SH.targetClass:
+            nodes.update(graph.subjects(RDF.type, value))
+        elif kind == SH.targetObjectsOf:
+            nodes.update(graph.objects(None, cast(URIRef, value)))
+        elif kind == SH.targetSubjectsOf:
+            nodes.update(graph.subjects(cast(URIRef, value), None))
+        else:
+            nodes.add(value)
+    return nodes
+
+
+def _plans(shapes: Graph) -> dict[URIRef, _NodeShapePlan]:
+    """The node shapes whose local checks can be reused, and what those checks are."""
+    referenced = {
+        o for p in _LOGICAL | {SH.qualifiedValueShape, SH.property} for o in shapes.objects(None, p)
+    }
+    for lst in (
+        list(shapes.objects(None, SH["or"]))
+        + list(shapes.objects(None, SH["and"]))
+        + list(shapes.objects(None, SH.xone))
+    ):
+        referenced.update(Collection(shapes, lst))
+    plans: dict[URIRef, _NodeShapePlan] = {}
+    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        if not isinstance(shape, URIRef) or shape in referenced:
+            continue
+        targets = [
+            (cast(URIRef, p), o) for p, o in shapes.predicate_objects(shape) if p in _TARGETS
+        ]
+        if not targets or any(isinstance(o, BNode) for _p, o in targets):
+            continue
+        if (shape, RDF.type, RDFS.Class) in shapes or (shape, SH.target, None) in shapes:
+            continue  # implicit class targets and SPARQL targets are left to pySHACL
+        if (shape, SH.message, None) not in shapes or (shape, SH.deactivated, None) in shapes:
+            continue  # pySHACL would word the message from the data graph's prefixes
+        node_level = [
+            (shape, p, o)
+            for p, o in shapes.predicate_objects(shape)
+            if p not in _TARGETS and p not in _DESCRIPTIVE and p != SH.property
+        ]
+        removed: list[tuple[Node, Node, Node]] = []
+        predicates: set[URIRef] = set()
+        if node_level and all(_local_parameter(shapes, p, o) for _s, p, o in node_level):
+            removed.extend(node_level)
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            if isinstance(path, URIRef) and _local_property(shapes, prop):
+                removed.append((shape, SH.property, prop))
+                predicates.add(path)
+        if removed:
+            plans[shape] = _NodeShapePlan(
+                shape,
+                tuple(sorted(targets, key=str)),
+                tuple(sorted(predicates, key=str)),
+                tuple(removed),
+            )
+    return plans
+
+
+def _local_parameter(shapes: Graph, parameter: Node, value: Node) -> bool:
+    """Whether a constraint reads nothing but the value node it checks."""
+    if parameter in _VALUE_PARAMETERS:
+        return True
+    if parameter in _LIST_LOGICAL:
+        return all(_value_local(shapes, member) for member in Collection(shapes, value))
+    if parameter in _LOGICAL:
+        return _value_local(shapes, value)
+    return False
+
+
+def _value_local(shapes: Graph, shape: Node, depth: int = 0) -> bool:
+    """Whether a shape checked against a value reads nothing but that value."""
+    if depth > 8:
+        return False
+    for parameter, value in shapes.predicate_objects(shape):
+        if parameter in _DESCRIPTIVE and parameter != SH.path:
+            continue
+        if parameter in _LOGICAL and parameter not in _LIST_LOGICAL:
+            if not _value_local(shapes, value, depth + 1):
+                return False
+        elif parameter in _LIST_LOGICAL:
+            if not all(_value_local(shapes, m, depth + 1) for m in Collection(shapes, value)):
+                return False
+        elif parameter not in _VALUE_PARAMETERS:
+            return False
+    return True
+
+
+def _local_property(shapes: Graph, prop: Node) -> bool:
+    """Whether a property shape reads nothing but its focus node's values of its one predicate."""
+    if (prop, SH.message, None) not in shapes:
+        return False
+    for parameter, value in shapes.predicate_objects(prop):
+        if parameter in _DESCRIPTIVE or parameter in _COUNTS:
+            continue
+        if not _local_parameter(shapes, parameter, value):
+            return False
+    return True
 
 
 def _result(report: Graph, node: Node, shapes: Graph) -> ValidationResult:
