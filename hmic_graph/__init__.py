@@ -5,6 +5,7 @@ The public API, imported lazily so that ``import hmic_graph`` stays cheap:
 - :func:`load_release` — a release (file or text) to an :class:`rdflib.Graph`
 - :func:`load_corpus` — many releases (files, folders, a manifest) to one graph per release
 - :func:`extract_release` — a release to plain records, before any RDF
+- :func:`merge_graphs` — the union of release graphs, as one graph
 - :func:`validate` — SHACL validation, a typed :class:`ValidationReport`
 - :func:`query` — the competency questions by name, or any SPARQL
 - :func:`to_networkx` — the organisational network as a NetworkX graph
@@ -26,6 +27,7 @@ _EXPORTS = {
     "actor_network": "hmic_graph.rdf.drawing",
     "write_network": "hmic_graph.rdf.drawing",
     "build_graph": "hmic_graph.rdf.build",
+    "merge_graphs": "hmic_graph.rdf.build",
     "extract_release": "hmic_graph.extract",
     "validate": "hmic_graph.rdf.validation",
     "ValidationReport": "hmic_graph.rdf.validation",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         ValidationFailed as ValidationFailed,
     )
     from hmic_graph.rdf.build import build_graph as build_graph
+    from hmic_graph.rdf.build import merge_graphs as merge_graphs
     from hmic_graph.rdf.drawing import actor_network as actor_network
     from hmic_graph.rdf.drawing import write_network as write_network
     from hmic_graph.rdf.export import (
