@@ -117,7 +117,7 @@ def build(store_dir: Path, releases_dir: Path, count: int) -> None:
     import generate
 
     from hmic_graph.ingest.corpus import load_releases
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
 
     if len(list(releases_dir.glob("*.txt"))) != count:
         generate.write_releases(releases_dir, count)
@@ -172,7 +172,7 @@ def run(
     import pyoxigraph as ox
 
     from hmic_graph.sparql.query import list_queries
-    from hmic_graph.store.stores import OxigraphStore, _oxigraph_form, _prefixes, open_store
+    from hmic_graph.store import OxigraphStore, _oxigraph_form, _prefixes, open_store
 
     prefixes = _prefixes()
     queries = [q for q in list_queries() if names is None or q.name in names]

@@ -272,7 +272,7 @@ def bench_single(env: dict[str, str], reps: int, workdir: Path) -> dict[str, Any
 
 def _measure_corpus(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
     from hmic_graph.ingest.corpus import load_releases
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
 
     start = time.perf_counter()
     with TreeSampler() as sampler, open_store(store_dir) as store:
@@ -376,7 +376,7 @@ def _measure_queries(
 ) -> dict[str, Any]:
     from hmic_graph.sparql.query import list_queries
     from hmic_graph.sparql.query import query as rdflib_query
-    from hmic_graph.store.stores import _prefixes, open_store
+    from hmic_graph.store import _prefixes, open_store
 
     results: dict[str, Any] = {}
     with open_store(store_dir, create=False) as store:

@@ -101,7 +101,7 @@ def build_store(workdir: Path, releases: int, seed: int) -> Path:
     from generate import write_releases
 
     from hmic_graph.ingest.corpus import load_releases
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
 
     store_dir = workdir / f"store-{releases}-seed{seed}"
     marker = workdir / f"store-{releases}-seed{seed}.json"
@@ -132,7 +132,7 @@ def build_store(workdir: Path, releases: int, seed: int) -> Path:
 def store_facts(store_dir: Path) -> tuple[dict[str, list[str]], int]:
     """(class label -> the local ``/id/...`` paths of its instances, sorted; triples in the store)."""
     from hmic_graph.model.namespaces import DEFAULT_BASE
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
 
     found: dict[str, list[str]] = {}
     with open_store(store_dir, create=False) as store:

@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from hmic_graph.ingest.releases import load_corpus
 from hmic_graph.rdf.build import merge_graphs
-from hmic_graph.store.stores import open_store
+from hmic_graph.store import open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 

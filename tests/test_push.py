@@ -22,8 +22,9 @@ from rdflib import Graph, Literal, URIRef
 
 from hmic_graph.cli import main as cli
 from hmic_graph.ingest.push import PushReport, push, update_request
+from hmic_graph.ingest.releases import store_release
 from hmic_graph.model.errors import HmicGraphError
-from hmic_graph.store.stores import ReleaseStore, open_store
+from hmic_graph.store import ReleaseStore, open_store
 
 DEV = Path(__file__).parent / "releases" / "dev"
 RELEASES = [DEV / "002_norfolk-suffolk-effectiveness.txt", DEV / "005_kent-crime-data.txt"]
@@ -129,7 +130,7 @@ def clear(base: str) -> None:
 def store() -> Iterator[ReleaseStore]:
     with open_store(kind="memory") as opened:
         for path in RELEASES:
-            opened.load_release(path)
+            store_release(opened, path)
         yield opened
 
 

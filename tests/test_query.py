@@ -67,7 +67,7 @@ def test_name_alias_stem_path_and_text_give_the_same_answer(graph: Graph) -> Non
 
 def test_named_queries_are_parsed_once(graph: Graph) -> None:
     query(graph, "quotes")
-    assert query_module._prepared_named("quotes") is query_module._prepared_named("quotes")
+    assert query_module._resolve("quotes")[0] is query_module._resolve("cq02")[0]
 
 
 def test_binding_restricts_results(graph: Graph) -> None:

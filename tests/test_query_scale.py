@@ -1,7 +1,7 @@
 """Faster queries on an Oxigraph store, with the same rows in the same order.
 
-- the Oxigraph forms of bundled queries (``queries/oxigraph/*.rq``, read by ``_oxigraph_forms`` in
-  ``hmic_graph/store.py``) answer exactly as the packaged texts they replace;
+- the Oxigraph forms of bundled queries (``queries/oxigraph/NAME.rq``, see
+  :mod:`hmic_graph.sparql.catalogue`) answer exactly as the packaged texts they replace;
 - ``ReleaseStore.query`` orders rows in Python exactly as Oxigraph's ORDER BY,
   and lets Oxigraph sort whatever it does not know how to order;
 - the packaged queries rewritten for speed (cq01, cq02, cq06) answer exactly
@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,16 +21,13 @@ from rdflib.namespace import RDF, XSD
 
 from hmic_graph.ingest.releases import load_release
 from hmic_graph.model.errors import QueryError
+from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.model.resources import example_releases
+from hmic_graph.sparql import oxigraph as engine
+from hmic_graph.sparql.catalogue import oxigraph_form
+from hmic_graph.sparql.order import final_order as _final_order
 from hmic_graph.sparql.query import iri, list_queries, query
-from hmic_graph.store.stores import (
-    OxigraphStore,
-    ReleaseStore,
-    _final_order,
-    _oxigraph_forms,
-    _prefixes,
-    open_store,
-)
+from hmic_graph.store import OxigraphStore, ReleaseStore, open_store
 
 pytest.importorskip("pyoxigraph")
 
@@ -47,13 +43,13 @@ TEXTS = {q.name: q.text for q in list_queries()}
 EX = "https://example.org/"
 EX_HMIC = "https://w3id.org/hmic-graph/ontology#"
 
-_OXIGRAPH_FORMS = _oxigraph_forms()
+_OXIGRAPH_FORMS = {name: form for name in TEXTS if (form := oxigraph_form(name)) is not None}
 
 
 def raw_rows(store: ReleaseStore, text: str, **options: Any) -> tuple[tuple[str | None, ...], ...]:
     """The rows of raw pyoxigraph on the store, ordered by Oxigraph."""
     assert isinstance(store, OxigraphStore)
-    solutions = store.oxigraph.query(text, prefixes=_prefixes(), **options)
+    solutions = store.oxigraph.query(text, prefixes=sparql_prefixes(), **options)
     return tuple(tuple(None if t is None else t.value for t in s) for s in solutions)  # type: ignore[union-attr]
 
 
@@ -92,19 +88,10 @@ def merged(graphs: dict[str, Graph]) -> Graph:
 
 
 @pytest.mark.parametrize("name", sorted(_OXIGRAPH_FORMS))
-def test_each_form_is_for_the_packaged_text(name: str) -> None:
-    digest = hashlib.sha256(TEXTS[name].encode("utf-8")).hexdigest()
-    assert _OXIGRAPH_FORMS[name][0] == digest, (
-        f"queries/{name}: the packaged text changed; check that the Oxigraph form in "
-        f"hmic_graph/store.py still has its rows and record sha256 {digest}"
-    )
-
-
-@pytest.mark.parametrize("name", sorted(_OXIGRAPH_FORMS))
 def test_each_form_gives_the_rows_of_the_packaged_text(name: str, store: ReleaseStore) -> None:
     expected = raw_rows(store, TEXTS[name])
     assert len(expected) > 0
-    assert raw_rows(store, _OXIGRAPH_FORMS[name][1]) == expected
+    assert raw_rows(store, _OXIGRAPH_FORMS[name]) == expected
 
 
 @pytest.mark.parametrize("name", sorted(TEXTS))
@@ -112,7 +99,7 @@ def test_store_rows_are_oxigraphs_rows_in_order(name: str, store: ReleaseStore) 
     assert isinstance(store, OxigraphStore)
     result = store.query(name)
     assert result.rows == raw_rows(store, TEXTS[name])
-    solutions = store.oxigraph.query(TEXTS[name], prefixes=_prefixes())
+    solutions = store.oxigraph.query(TEXTS[name], prefixes=sparql_prefixes())
     assert result.columns == tuple(v.value for v in solutions.variables)  # type: ignore[union-attr]
 
 
@@ -210,13 +197,13 @@ def test_python_order_is_oxigraphs_order(
 ) -> None:
     text = _order_query(prop, order)
     ran: list[str] = []
-    evaluate = OxigraphStore._evaluate
+    evaluate = engine._evaluate
 
-    def spy(self: OxigraphStore, query_text: str, substitutions: dict[Any, Any]) -> Any:
+    def spy(db: Any, query_text: str, substitutions: dict[Any, Any]) -> Any:
         ran.append(query_text)
-        return evaluate(self, query_text, substitutions)
+        return evaluate(db, query_text, substitutions)
 
-    monkeypatch.setattr(OxigraphStore, "_evaluate", spy)
+    monkeypatch.setattr(engine, "_evaluate", spy)
     assert terms_store.query(text).rows == raw_rows(terms_store, text)
     # Sorted here when the keys are known, else by Oxigraph (a second run).
     assert len(ran) == (1 if prop in PYTHON_ORDERED else 2)

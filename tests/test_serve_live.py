@@ -36,7 +36,8 @@ import pytest
 
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.sparql.query import list_queries
-from hmic_graph.store.stores import open_store
+from hmic_graph.store import open_store
+from hmic_graph.ingest.releases import store_release
 
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
@@ -116,7 +117,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = folder / "store"
     with open_store(store) as made:
         for path in sorted(RELEASES.glob("*/*.txt")):
-            made.load_release(path, validate=False)
+            store_release(made, path, validate=False)
     running = _start(store, folder / "server.log")
     try:
         yield running

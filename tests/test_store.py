@@ -19,14 +19,15 @@ from rdflib.namespace import RDF, XSD
 
 from hmic_graph.cli import main as cli
 from hmic_graph.extract.sources import source_from_text
-from hmic_graph.ingest.releases import load_release, load_source
-from hmic_graph.model.errors import HmicGraphError, QueryError, ValidationFailed
+from hmic_graph.ingest.dump import dump_store
+from hmic_graph.ingest.releases import load_release, load_source, store_release
+from hmic_graph.model.errors import HmicGraphError, QueryError, StoreNotFound, ValidationFailed
 from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
 from hmic_graph.model.resources import example_releases
 from hmic_graph.rdf.export import serialize, to_dataset
 from hmic_graph.rdf.validation import ValidationReport, ValidationResult, validate
 from hmic_graph.sparql.query import QueryResult, iri, list_queries, query
-from hmic_graph.store.stores import ReleaseStore, open_store, register_store, store_kinds
+from hmic_graph.store import MemoryStore, OxigraphStore, ReleaseStore, open_store
 
 pytest.importorskip("pyoxigraph")
 
@@ -148,40 +149,39 @@ def assert_same_answer(got: QueryResult, expected: QueryResult, order_by: list[s
 
 
 def test_kinds_and_defaults(tmp_path: Path) -> None:
-    assert store_kinds() == ["memory", "oxigraph"]
     with open_store() as store:
-        assert store.kind == "memory"
+        assert isinstance(store, MemoryStore) and not store.persistent
     with open_store(tmp_path / "db") as store:
-        assert store.kind == "oxigraph"
+        assert isinstance(store, OxigraphStore) and store.persistent
         assert store.path == tmp_path / "db"
     with open_store(kind="oxigraph") as store:
+        assert isinstance(store, OxigraphStore) and not store.persistent
         assert store.path is None and len(store) == 0
 
 
+def test_capabilities_instead_of_kinds(tmp_path: Path) -> None:
+    with open_store() as memory, pytest.raises(NotImplementedError):
+        _ = memory.oxigraph
+    with open_store(tmp_path / "db") as disk:
+        assert disk.oxigraph is not None
+
+
 def test_opening_errors_are_clear(tmp_path: Path) -> None:
-    with pytest.raises(HmicGraphError, match="unknown store kind 'rdf4j'; choose one of: memory"):
-        open_store(kind="rdf4j")
+    with pytest.raises(HmicGraphError, match="unknown store kind 'rdf4j'; choose memory"):
+        open_store(kind="rdf4j")  # type: ignore[arg-type]
     with pytest.raises(HmicGraphError, match="memory store keeps nothing on disk"):
         open_store(tmp_path / "db", kind="memory")
-    with pytest.raises(HmicGraphError, match="no store here"):
+    with pytest.raises(StoreNotFound, match="no store here"):
         open_store(tmp_path / "missing", create=False)
+    with pytest.raises(StoreNotFound, match="no store here"):
+        open_store(tmp_path / "missing", read_only=True)
+    assert not (tmp_path / "missing").exists()
     file = write(tmp_path, "notes.txt", "x")
     with pytest.raises(HmicGraphError, match="a file, not a store folder"):
         open_store(file)
     with pytest.raises(HmicGraphError, match="not empty and holds no store"):
         open_store(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
-
-
-def test_registered_kind_is_imported_on_first_use() -> None:
-    register_store("broken", "hmic_graph.no_such_module:Store")
-    try:
-        with pytest.raises(HmicGraphError, match="cannot load the store kind 'broken'"):
-            open_store(kind="broken")
-    finally:
-        from hmic_graph.store import stores as store_module
-
-        store_module._KINDS.pop("broken")
 
 
 # --- loading -----------------------------------------------------------------
@@ -192,14 +192,14 @@ def test_reload_is_idempotent(kind: str, tmp_path: Path) -> None:
     path = tmp_path / "db" if kind == "oxigraph" else None
     alpha = write(tmp_path, "alpha.txt", ALPHA)
     with open_store(path, kind=kind) as store:
-        name = store.load_release(alpha)
+        name = store_release(store, alpha)
         assert name == BASE + "release/alpha"
-        size, trig, nquads = len(store), store.export(format="trig"), store.export(format="nq")
-        assert store.load_release(alpha) == name
-        assert store.load_release(alpha) == name
+        size, trig, nquads = len(store), dump_store(store, format="trig"), dump_store(store, format="nq")
+        assert store_release(store, alpha) == name
+        assert store_release(store, alpha) == name
         assert len(store) == size
-        assert store.export(format="trig") == trig
-        assert store.export(format="nquads") == nquads
+        assert dump_store(store, format="trig") == trig
+        assert dump_store(store, format="nquads") == nquads
         assert store.releases() == [name]
 
 
@@ -209,11 +209,11 @@ def test_reloading_a_changed_release_replaces_only_its_graph(kind: str, tmp_path
     alpha = write(tmp_path, "alpha.txt", ALPHA)
     beta = write(tmp_path, "beta.txt", BETA)
     with open_store(path, kind=kind) as store:
-        a, b = store.load_release(alpha), store.load_release(beta)
+        a, b = store_release(store, alpha), store_release(store, beta)
         beta_before = set(store.graph(b))
         old_alpha = set(store.graph(a))
         write(tmp_path, "alpha.txt", ALPHA_CHANGED)
-        assert store.load_release(alpha) == a
+        assert store_release(store, alpha) == a
         new_alpha = set(load_release(alpha))
         assert set(store.graph(a)) == new_alpha != old_alpha
         assert set(store.graph(b)) == beta_before
@@ -227,8 +227,8 @@ def test_reloading_a_changed_release_replaces_only_its_graph(kind: str, tmp_path
 @pytest.mark.parametrize("kind", ["oxigraph", "memory"])
 def test_shared_entities_keep_one_iri(kind: str, tmp_path: Path) -> None:
     with open_store(tmp_path / "db" if kind == "oxigraph" else None, kind=kind) as store:
-        a = store.load_release(write(tmp_path, "alpha.txt", ALPHA))
-        b = store.load_release(write(tmp_path, "beta.txt", BETA))
+        a = store_release(store, write(tmp_path, "alpha.txt", ALPHA))
+        b = store_release(store, write(tmp_path, "beta.txt", BETA))
         union = store.merged()
         forces = sorted(str(f) for f in union.subjects(RDF.type, HMIC.PoliceForce))
         assert forces == [BASE + "force/essex-police", BASE + "force/kent-police"]
@@ -313,7 +313,7 @@ def test_store_export_equals_the_build_export(corpus: dict[str, Graph]) -> None:
     with open_store(kind="oxigraph") as store:
         for name in reversed(sorted(corpus)):
             store.add_graph(name, corpus[name])
-        assert store.export(format="trig") == expected
+        assert dump_store(store, format="trig") == expected
         assert validate(store.merged()).conforms
 
 
@@ -330,14 +330,14 @@ def test_invalid_release_writes_nothing(
         ),
     )
     with open_store(kind=kind) as store:
-        store.load_release(write(tmp_path, "beta.txt", BETA))
-        before = store.export(format="nq")
+        store_release(store, write(tmp_path, "beta.txt", BETA))
+        before = dump_store(store, format="nq")
         monkeypatch.setattr(validation, "validate", lambda graph: failing)
         with pytest.raises(ValidationFailed, match="made up"):
-            store.load_release(write(tmp_path, "alpha.txt", ALPHA))
-        assert store.export(format="nq") == before
+            store_release(store, write(tmp_path, "alpha.txt", ALPHA))
+        assert dump_store(store, format="nq") == before
         # validate=False skips the shapes.
-        assert store.load_release(tmp_path / "alpha.txt", validate=False) in store
+        assert store_release(store, tmp_path / "alpha.txt", validate=False) in store
 
 
 # --- reading -----------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_exports_are_deterministic_across_load_orders(
             for name in order:
                 store.add_graph(name, corpus[name])
             outputs.append(
-                [store.export(format=f) for f in ("trig", "nquads", "turtle", "json-ld", "nt")]
+                [dump_store(store, format=f) for f in ("trig", "nquads", "turtle", "json-ld", "nt")]
             )
     assert outputs[0] == outputs[1]
     trig = outputs[0][0]
@@ -450,12 +450,11 @@ def test_exports_are_deterministic_across_load_orders(
 
 def test_export_to_file_subset_and_description(tmp_path: Path, loaded: ReleaseStore) -> None:
     first = loaded.releases()[0]
-    out = loaded.export(tmp_path / "one.nq", releases=[first])
-    assert out == tmp_path / "one.nq"
-    assert {line.rsplit(" ", 2)[-2] for line in out.read_text().splitlines()} == {f"<{first}>"}
+    out = dump_store(loaded, tmp_path / "one.nq", releases=[first])
+    assert {line.rsplit(" ", 2)[-2] for line in out.splitlines()} == {f"<{first}>"}
     when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
-    text = loaded.export(format="trig", describe=True, build_time=when)
-    assert text == loaded.export(format="trig", describe=True, build_time=when)
+    text = dump_store(loaded, format="trig", describe=True, build_time=when)
+    assert text == dump_store(loaded, format="trig", describe=True, build_time=when)
     dataset = Dataset()
     dataset.parse(data=text, format="trig")
     default = dataset.default_graph
@@ -463,12 +462,12 @@ def test_export_to_file_subset_and_description(tmp_path: Path, loaded: ReleaseSt
     assert (URIRef(BASE + "dataset"), RDF.type, URIRef(void + "Dataset")) in default
     assert len(dataset.graph(URIRef(first))) == len(loaded.graph(first))
     turtle = Graph().parse(
-        data=loaded.export(format="turtle", describe=True, build_time=when), format="turtle"
+        data=dump_store(loaded, format="turtle", describe=True, build_time=when), format="turtle"
     )
     assert (URIRef(BASE + "dataset"), RDF.type, URIRef(void + "Dataset")) in turtle
     assert set(loaded.merged()) < set(turtle)
     with pytest.raises(HmicGraphError, match="cannot tell the RDF format"):
-        loaded.export(tmp_path / "out.unknown")
+        dump_store(loaded, tmp_path / "out.unknown")
 
 
 # --- life cycle and several processes ----------------------------------------
@@ -476,7 +475,7 @@ def test_export_to_file_subset_and_description(tmp_path: Path, loaded: ReleaseSt
 
 def test_closed_store_refuses_use_and_reopens(tmp_path: Path) -> None:
     store = open_store(tmp_path / "db")
-    name = store.load_release(write(tmp_path, "beta.txt", BETA))
+    name = store_release(store, write(tmp_path, "beta.txt", BETA))
     size = len(store)
     store.close()
     store.close()
@@ -499,7 +498,7 @@ def test_second_handle_in_one_process_is_refused(tmp_path: Path) -> None:
 
 def test_read_only_store_reads_and_refuses_writes(tmp_path: Path) -> None:
     with open_store(tmp_path / "db") as store:
-        name = store.load_release(write(tmp_path, "beta.txt", BETA))
+        name = store_release(store, write(tmp_path, "beta.txt", BETA))
     with open_store(tmp_path / "db", read_only=True) as store:
         assert store.releases() == [name]
         assert store.query("mentions").rows
@@ -510,14 +509,15 @@ def test_read_only_store_reads_and_refuses_writes(tmp_path: Path) -> None:
 LOADER = textwrap.dedent(
     """
     import sys, time
+    from hmic_graph.ingest.releases import store_release
     from hmic_graph.model.errors import HmicGraphError
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
     path, wait, hold, *releases = sys.argv[1:]
     try:
         with open_store(path, wait=float(wait)) as store:
             print("opened", flush=True)
             for release in releases:
-                store.load_release(release)
+                store_release(store, release)
             time.sleep(float(hold))
     except HmicGraphError as exc:
         print(exc, file=sys.stderr)
@@ -677,7 +677,7 @@ def test_query_store_runs_a_named_query(tmp_path: Path, capsys: pytest.CaptureFi
 
     db = tmp_path / "db"
     with open_store(db) as store:
-        store.load_release(write(tmp_path, "beta.txt", BETA))
+        store_release(store, write(tmp_path, "beta.txt", BETA))
     args = argparse.Namespace(store=str(db), query="release-subject", bind=[], format="csv")
     assert query_store(args) == 0
     lines = capsys.readouterr().out.splitlines()

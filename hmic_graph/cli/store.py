@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
-    from hmic_graph.store.stores import ReleaseStore
+    from hmic_graph.store import ReleaseStore
 
 __all__ = ["PASSWORD_ENV", "query_store", "register_commands"]
 
@@ -195,10 +195,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> ReleaseStore:
-    from hmic_graph.store.stores import open_store
+def _open(args: argparse.Namespace, *, write: bool = False) -> ReleaseStore:
+    """The store of ``--store``: for writing (created if missing) or, by default, read-only.
 
-    return open_store(Path(args.store), kind="oxigraph", create=create, wait=args.wait)
+    A read-only opening never waits and never blocks a writer (``serve``, a
+    running ``load``); it sees what was committed when it opened.
+    """
+    from hmic_graph.store import open_store
+
+    if write:
+        return open_store(Path(args.store), kind="oxigraph", create=True, wait=args.wait)
+    return open_store(Path(args.store), kind="oxigraph", read_only=True)
 
 
 def _progress(done: int, total: int, path: Path) -> None:
@@ -232,7 +239,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
             failed += 1
             sys.stderr.write(f"{reason}; skipped\n")
 
-    with _open(args, create=True) as store:
+    folder = Path(args.store).expanduser()
+    created = not folder.exists()
+    with _open(args, write=True) as store:
         outcome = load_releases(
             store,
             files,
@@ -245,16 +254,30 @@ def _cmd_load(args: argparse.Namespace) -> int:
             # A load killed half-way leaves every graph whole, the old or the new.
             transactional=True,
         )
-        total = len(store)
+        held, total = len(store.releases()), len(store)
     loaded = len(outcome.loaded)
+    if created and held == 0:
+        # Every file was skipped: leave no empty store behind.
+        _remove_store(folder)
+        where = f"{args.store} not created"
+    else:
+        where = (
+            f"{args.store}, which holds {held} release{'s' * (held != 1)} ({total} triples)"
+        )
     sys.stderr.write(
-        f"loaded {loaded} release{'s' * (loaded != 1)} into {args.store} ({total} triples)"
+        f"loaded {loaded} release{'s' * (loaded != 1)} into {where}"
         + (f"; {invalid + failed} skipped" if invalid + failed else "")
         + "\n"
     )
     if failed:
         return EXIT_ERROR
     return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _remove_store(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _clear_progress() -> None:
@@ -274,21 +297,25 @@ def _cmd_releases(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from hmic_graph.ingest.dump import dump_store
     from hmic_graph.model.namespaces import DEFAULT_BASE
+    from hmic_graph.rdf.export import write_text
 
     with _open(args) as store:
-        options: dict[str, Any] = {
-            "format": args.format,
-            "releases": args.release,
-            "describe": args.describe,
-            "base": args.base or DEFAULT_BASE,
-            "title": args.title,
-            "sparql_endpoint": args.sparql_endpoint,
-        }
-        if args.output:
-            store.export(Path(args.output), **options)
-        else:
-            sys.stdout.write(store.export(None, **options))
+        text = dump_store(
+            store,
+            args.output,
+            format=args.format,
+            releases=args.release,
+            describe=args.describe,
+            base=args.base or DEFAULT_BASE,
+            title=args.title,
+            sparql_endpoint=args.sparql_endpoint,
+        )
+    if args.output:
+        write_text(text, args.output)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -363,15 +390,12 @@ def query_store(args: argparse.Namespace) -> int:
         if not sep:
             raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
         bindings[name.lstrip("?")] = value
-    from hmic_graph.store.stores import open_store
+    from hmic_graph.store import open_store
 
-    with open_store(
-        Path(args.store), kind="oxigraph", create=False, wait=getattr(args, "wait", 0.0)
-    ) as store:
+    with open_store(Path(args.store), kind="oxigraph", read_only=True) as store:
         result = store.query(args.query, bindings=bindings or None)
-    method = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[
-        getattr(args, "format", "table") or "table"
-    ]
-    text = method()
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    from hmic_graph.cli.main import result_text
+
+    fmt = getattr(args, "format", "table") or "table"
+    sys.stdout.write(result_text(result, fmt, wide=getattr(args, "wide", False)))
     return EXIT_OK

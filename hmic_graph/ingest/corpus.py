@@ -1,26 +1,25 @@
 """Load many releases into a store, on every core, in bounded memory.
 
 :func:`load_releases` is the fast way to fill a
-:class:`~hmic_graph.store.stores.ReleaseStore` with a corpus. Worker processes each
+:class:`~hmic_graph.store.ReleaseStore` with a corpus. Worker processes each
 read, extract, build and validate releases (pySHACL, one release graph at a
-time, the shapes parsed once per worker), and return each release's graph as
-N-Quads bytes: its triples in the release's named graph and again in the
-default graph, which holds the union (see :mod:`hmic_graph.store.stores`). The
-parent bulk-loads those bytes into Oxigraph in batches, in input order, so
-the store ends up with exactly what loading the releases one by one with
-:meth:`~hmic_graph.store.stores.ReleaseStore.load_release` gives. Only a bounded
-window of releases is in flight, so memory does not grow with the corpus.
+time, the shapes parsed once per worker) and encode each release's graph for
+the store (:func:`hmic_graph.store.encode_graph`). The parent hands those
+bytes to :meth:`~hmic_graph.store.ReleaseStore.add_encoded` in batches, in
+input order, so the store ends up with exactly what loading the releases one
+by one with :func:`hmic_graph.ingest.releases.store_release` gives. Only a
+bounded window of releases is in flight, so memory does not grow with the corpus.
 
-Differences from one-by-one loading: a batch is written with Oxigraph's bulk
-loader, which is not transactional (a crash mid-batch can leave part of a
-batch; loading again repairs it, as loading is idempotent), and a release
-that is already in the store, or comes twice in the input, is first removed
-and then loaded, as two steps. With ``transactional=True`` neither holds:
-each batch is written in one transaction and a release already in the store
-is replaced in one transaction, so a crash leaves every graph whole, the old
-one or the new one (what ``hmic-graph load`` uses). A store that is not
-Oxigraph (the rdflib memory store) gets each graph through
-:meth:`~hmic_graph.store.stores.ReleaseStore.add_graph`.
+A release already in the store is replaced in one transaction. New releases
+go in with Oxigraph's bulk loader, which is not transactional (a crash
+mid-batch can leave part of a batch; loading again repairs it, as loading is
+idempotent); with ``transactional=True`` (what ``hmic-graph load`` uses) each
+batch is one transaction instead, so a crash leaves every graph whole, the
+old one or the new one.
+
+Two different files that give one release IRI (the same file name in two
+folders, neither with a release number) would replace each other; the
+second is skipped and reported as an error naming both files instead.
 """
 
 from __future__ import annotations
@@ -33,20 +32,20 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.model.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
     from hmic_graph.rdf.validation import ValidationReport, ValidationResult
-    from hmic_graph.store.stores import ReleaseStore
+    from hmic_graph.store import ReleaseStore
 
-__all__ = ["CorpusLoad", "load_releases", "release_nquads"]
+__all__ = ["CorpusLoad", "load_releases"]
 
 #: Releases one worker task handles; amortises inter-process overhead.
 CHUNK_SIZE = 8
-#: Releases bulk-loaded into Oxigraph at a time.
+#: Releases written to the store at a time (one transaction).
 BATCH_SIZE = 256
 
 
@@ -54,11 +53,12 @@ BATCH_SIZE = 256
 class CorpusLoad:
     """What :func:`load_releases` did.
 
-    :param loaded: the release IRIs loaded, in input order.
+    :param loaded: the release IRIs loaded, each once, in input order.
     :param invalid: path -> the validation report of a release that did not
         conform (it was skipped).
     :param errors: path -> the message of a release that could not be read
-        or built (it was skipped).
+        or built, or that has the release IRI of another file in the load
+        (it was skipped).
     """
 
     loaded: list[str] = field(default_factory=list)
@@ -75,57 +75,15 @@ class CorpusLoad:
 class _Outcome:
     path: str
     name: str | None = None
-    nquads: bytes = b""
-    triples: int = 0
+    data: bytes = b""
     results: tuple[ValidationResult, ...] | None = None
     error: str | None = None
     located: bool = False  # the error message names the file
 
 
-def release_nquads(name: str, graph: Any) -> tuple[bytes, int]:
-    """``graph`` as N-Quads: each triple in graph ``name`` and in the default graph.
-
-    Terms are checked and converted as :meth:`ReleaseStore.add_graph` does,
-    so a bulk load stores the same terms.
-
-    :raises HmicGraphError: the graph has a blank node or an invalid IRI, or is empty.
-    """
-    import pyoxigraph as ox
-
-    from hmic_graph.store.stores import _check_iri, _checked_triples, _to_ox
-
-    _check_iri(name, what="graph name")
-    triples = _checked_triples(graph, name)
-    if not triples:
-        raise HmicGraphError(f"the graph for <{name}> is empty")
-    graph_name = ox.NamedNode(name)
-    default = ox.DefaultGraph()
-    cache: dict[Any, Any] = {}
-
-    def term(value: Any) -> Any:
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = _to_ox(ox, value)
-        return found
-
-    quads = []
-    try:
-        for s, p, o in triples:
-            subject, predicate, obj = term(s), term(p), term(o)
-            quads.append(ox.Quad(subject, predicate, obj, graph_name))
-            quads.append(ox.Quad(subject, predicate, obj, default))
-    except ValueError as exc:
-        raise HmicGraphError(f"the graph <{name}> has an invalid term: {exc}") from exc
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    assert data is not None  # no output path: the bytes are returned
-    return data, len(triples)
-
-
 def _build_one(path: str, published: str | None, base: str, validate: bool) -> _Outcome:
-    from rdflib.namespace import RDF
-
-    from hmic_graph.ingest.releases import load_release
-    from hmic_graph.model.namespaces import HMIC
+    from hmic_graph.ingest.releases import load_release, release_name
+    from hmic_graph.store import encode_graph
 
     try:
         graph = load_release(Path(path), published=published, base=base)
@@ -135,15 +93,11 @@ def _build_one(path: str, published: str | None, base: str, validate: bool) -> _
             report = run_validation(graph)
             if not report.conforms:
                 return _Outcome(path, results=report.results)
-        names = sorted({str(s) for s in graph.subjects(RDF.type, HMIC.PressRelease)})
-        if len(names) != 1:
-            raise HmicGraphError(
-                f"the graph of a release must have one hmic:PressRelease, not {len(names)}"
-            )
-        data, count = release_nquads(names[0], graph)
+        name = release_name(graph)
+        data = encode_graph(name, graph)
     except HmicGraphError as exc:
         return _Outcome(path, error=str(exc), located=exc.path is not None)
-    return _Outcome(path, name=names[0], nquads=data, triples=count)
+    return _Outcome(path, name=name, data=data)
 
 
 def _build_chunk(
@@ -257,9 +211,10 @@ def load_releases(
 ) -> CorpusLoad:
     """Extract, build, validate and load every release file into ``store``.
 
-    The store ends up as after ``store.load_release(path)`` for each path in
-    order (a release that does not conform, or cannot be read, is skipped
-    and reported instead of raised). Options other than ``store`` and
+    The store ends up as after :func:`~hmic_graph.ingest.releases.store_release`
+    of each path in order (a release that does not conform, cannot be read,
+    or has the IRI of a different earlier file is skipped and reported
+    instead of raised). Options other than ``store`` and
     ``releases`` are keyword-only.
 
     :param releases: release files or folders (expanded as
@@ -267,26 +222,27 @@ def load_releases(
     :param workers: worker processes; default: the number of CPUs. ``1``
         builds in this process.
     :param chunk_size: releases per worker task.
-    :param batch_size: releases per bulk load (per transaction with ``transactional``).
+    :param batch_size: releases per write to the store (per transaction with ``transactional``).
     :param progress: called as ``progress(done, total, path)`` after each release.
     :param skipped: called as ``skipped(path, reason)`` when a release is
         skipped, before ``progress``: ``reason`` is the
         :class:`~hmic_graph.rdf.validation.ValidationReport` of a release that
         does not conform, or the message (naming the file) of one that could
         not be read or built.
-    :param transactional: write each batch, and each replacement of a release
-        already in the store, in one transaction (see the module notes).
-    :raises ReleaseReadError: a path does not exist, or a folder holds no releases.
+    :param transactional: write each batch in one transaction (see the module notes).
+    :raises ReleaseUnreadable: a path does not exist, or a folder holds no releases.
     :raises HmicGraphError: the store is closed or read-only, or cannot be written.
     """
     from hmic_graph.ingest.releases import release_files
     from hmic_graph.rdf.validation import ValidationReport
 
-    store._check_writable()
+    store.ensure_writable()
     files = [str(p) for p in release_files(list(releases))]
     count = workers if workers is not None else (os.cpu_count() or 1)
     count = max(1, min(count, len(files) // max(chunk_size, 1) + 1))
-    writer = _Writer(store, batch_size, transactional=transactional)
+    batch: list[tuple[str, bytes]] = []
+    first: dict[str, tuple[str, bytes]] = {}  # release IRI -> (first file, its data)
+    loaded: set[str] = set()
     result = CorpusLoad()
     outcomes = _outcomes(
         files,
@@ -310,90 +266,30 @@ def load_releases(
                 if skipped is not None:
                     skipped(Path(outcome.path), report)
             elif outcome.name is not None:
-                writer.add(outcome.name, outcome.nquads)
-                result.loaded.append(outcome.name)
+                earlier = first.setdefault(outcome.name, (outcome.path, outcome.data))
+                if earlier[1] != outcome.data:
+                    message = _collision(outcome.name, earlier[0], outcome.path)
+                    result.errors[outcome.path] = message
+                    if skipped is not None:
+                        skipped(Path(outcome.path), f"{outcome.path}: {message}")
+                else:
+                    if outcome.name not in loaded:
+                        loaded.add(outcome.name)
+                        result.loaded.append(outcome.name)
+                    batch.append((outcome.name, outcome.data))
+                    if len(batch) >= max(batch_size, 1):
+                        store.add_encoded(batch, atomic=transactional)
+                        batch = []
             if progress is not None:
                 progress(done, len(files), Path(outcome.path))
-    writer.flush()
+    if batch:
+        store.add_encoded(batch, atomic=transactional)
     return result
 
 
-class _Writer:
-    """Batches N-Quads into the store, keeping replace semantics for repeated names.
-
-    With ``transactional``, a batch is one transaction (Oxigraph's ``load``
-    rather than its bulk loader) and a release already written is replaced
-    in one transaction (:meth:`ReleaseStore.add_graph`), never removed first.
-    """
-
-    def __init__(self, store: ReleaseStore, batch_size: int, *, transactional: bool) -> None:
-        self.store = store
-        self.batch_size = max(batch_size, 1)
-        self.oxigraph = store.kind == "oxigraph"
-        self.transactional = transactional
-        self.present = set(store.releases())
-        self.batch: list[bytes] = []
-        self.batch_names: set[str] = set()
-
-    def add(self, name: str, nquads: bytes) -> None:
-        if name in self.present or name in self.batch_names:
-            # Loaded before (or earlier in this batch): the new graph replaces it.
-            self.flush()
-            if self.transactional:
-                self.store.add_graph(name, _named_graph(name, nquads))
-                return
-            self.store.remove_release(name, missing_ok=True)
-            self.present.discard(name)
-        self.batch.append(nquads)
-        self.batch_names.add(name)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        data = b"".join(self.batch)
-        names, self.batch, self.batch_names = self.batch_names, [], set()
-        if self.oxigraph:
-            import pyoxigraph as ox
-
-            db = self.store.oxigraph  # type: ignore[attr-defined]
-            write = db.load if self.transactional else db.bulk_load
-            with self.store._write_lock:
-                try:
-                    write(data, format=ox.RdfFormat.N_QUADS)
-                except (OSError, SyntaxError, ValueError) as exc:
-                    raise HmicGraphError(f"cannot bulk-load releases: {exc}") from exc
-        else:
-            self._add_graphs(data)
-        self.present |= names
-
-    def _add_graphs(self, data: bytes) -> None:
-        from rdflib import Dataset
-
-        dataset = Dataset()
-        dataset.parse(data=data.decode("utf-8"), format="nquads")
-        for graph in dataset.graphs():
-            if graph.identifier != dataset.default_graph.identifier and len(graph):
-                self.store.add_graph(str(graph.identifier), graph)
-
-
-def _named_graph(name: str, nquads: bytes) -> Any:
-    """The triples of graph ``name`` in ``nquads`` (as :func:`release_nquads` writes), in rdflib."""
-    import pyoxigraph as ox
-    from rdflib import Graph
-
-    from hmic_graph.store.stores import from_oxigraph
-
-    graph_name = ox.NamedNode(name)
-    graph = Graph()
-    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-        if quad.graph_name == graph_name:
-            graph.add(
-                (
-                    from_oxigraph(quad.subject),
-                    from_oxigraph(quad.predicate),
-                    from_oxigraph(quad.object),
-                )
-            )
-    return graph
+def _collision(name: str, first: str, second: str) -> str:
+    return (
+        f"has the release IRI <{name}> of {first}, but another text; it would replace "
+        "that release, so it is skipped (give the releases their release numbers, or "
+        "distinct file names)"
+    )

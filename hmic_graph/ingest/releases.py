@@ -1,15 +1,29 @@
-"""Reading release files into graphs: the one loading path from text to RDF.
+"""Reading release files into graphs, and graphs into a store: the one loading path.
 
 A file is read into a :class:`~hmic_graph.model.records.Source`, split into
-its releases, extracted into records and built into one graph per release.
+its releases, extracted into records and built into one graph per release
+(:func:`load_release`, :func:`load_corpus`); :func:`store_release` then
+validates one and replaces its graph in a store. :mod:`hmic_graph.ingest.corpus`
+does the same for many files on every core.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
+from rdflib.namespace import RDF
+
+from hmic_graph.model.errors import HmicGraphError, ReleaseUnreadable
+from hmic_graph.model.iris import IriMinter
+from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC
+from hmic_graph.model.records import Source
+from hmic_graph.rdf.build import build_graph, merge_graphs
+
+if TYPE_CHECKING:
+    from hmic_graph.store import ReleaseStore
 
 __all__ = [
     "load_corpus",
@@ -17,12 +31,9 @@ __all__ = [
     "load_release",
     "load_source",
     "release_files",
+    "release_name",
+    "store_release",
 ]
-
-from hmic_graph.model.iris import IriMinter
-from hmic_graph.model.namespaces import DEFAULT_BASE
-from hmic_graph.model.records import Source
-from hmic_graph.rdf.build import build_graph, merge_graphs
 
 
 def load_release(
@@ -110,10 +121,68 @@ def load_parts(
     return graphs
 
 
+def release_name(graph: Graph) -> str:
+    """The IRI of the one ``hmic:PressRelease`` in ``graph``: the name of its graph in a store.
+
+    :raises HmicGraphError: the graph has no press release, or more than one.
+    """
+    releases = sorted({str(s) for s in graph.subjects(RDF.type, HMIC.PressRelease)})
+    if len(releases) != 1:
+        raise HmicGraphError(
+            f"the graph of a release must have one hmic:PressRelease, not {len(releases)}"
+        )
+    return releases[0]
+
+
+def store_release(
+    store: ReleaseStore,
+    release: str | Path,
+    *,
+    published: str | None = None,
+    base: str = DEFAULT_BASE,
+    validate: bool = True,
+) -> str:
+    """Extract, build and validate one release, then replace its graph in ``store``.
+
+    Loading the same release again gives the same graph, so the store does
+    not change (idempotent); loading a changed release replaces exactly
+    its own graph, and other releases keep theirs.
+
+    :param release: a :class:`~pathlib.Path` or path string to a text or
+        HTML file, or the release text itself (as :func:`load_release`).
+    :param published: the publication date ``YYYY-MM-DD``, when the text does not say.
+    :param base: the namespace instance IRIs are minted under.
+    :param validate: check the graph against the SHACL shapes first.
+    :returns: the release IRI, which is also the graph's name.
+    :raises ReleaseUnreadable: the file is missing, a directory, binary, empty or undecodable.
+    :raises ValidationFailed: the graph does not conform; nothing is written.
+    :raises HmicGraphError: the store is closed or read-only, or cannot be written.
+
+    >>> from hmic_graph.store import open_store
+    >>> with open_store() as store:
+    ...     a = store_release(store, "Kent Police praised\\n\\nKent Police works well.")
+    ...     size = len(store)
+    ...     b = store_release(store, "Kent Police praised\\n\\nKent Police works well.")
+    ...     a == b, len(store) == size, store.releases() == [a]
+    (True, True, True)
+    """
+    store.ensure_writable()
+    graph = load_release(release, published=published, base=base)
+    if validate:
+        from hmic_graph.rdf.validation import validate as run_validation
+
+        run_validation(graph).raise_for_results()
+    try:
+        name = release_name(graph)
+    except HmicGraphError as exc:
+        where = release if isinstance(release, Path) else None
+        raise HmicGraphError(exc.message, path=where) from None
+    store.add_graph(name, graph)
+    return name
+
+
 def _check_date(value: str) -> None:
     from datetime import date
-
-    from hmic_graph.model.errors import HmicGraphError
 
     try:
         if len(value) != 10:
@@ -129,10 +198,8 @@ RELEASE_SUFFIXES = (".txt", ".html", ".htm")
 def release_files(paths: list[str | Path]) -> list[Path]:
     """The release files named by ``paths``: files as given, folders expanded (sorted).
 
-    :raises ReleaseReadError: a path does not exist, or a folder holds no release files.
+    :raises ReleaseUnreadable: a path does not exist, or a folder holds no release files.
     """
-    from hmic_graph.model.errors import ReleaseReadError
-
     files: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -141,12 +208,12 @@ def release_files(paths: list[str | Path]) -> list[Path]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RELEASE_SUFFIXES
             )
             if not found:
-                raise ReleaseReadError("this folder holds no .txt or .html releases", path=path)
+                raise ReleaseUnreadable("this folder holds no .txt or .html releases", path=path)
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            raise ReleaseReadError("no such file or folder", path=path)
+            raise ReleaseUnreadable("no such file or folder", path=path)
     return files
 
 
@@ -165,14 +232,27 @@ def load_corpus(
     one named graph per release.
 
     :param progress: called as ``progress(done, total, path)`` after each release.
-    :raises ReleaseReadError: as :func:`load_release`, naming the failing file.
+    :raises ReleaseUnreadable: as :func:`load_release`, naming the failing file.
+    :raises HmicGraphError: two files give one release IRI but different graphs
+        (the same file name in two folders, neither with a release number):
+        the second would silently replace the first.
     """
     from hmic_graph.extract.sources import read_source
 
     graphs: dict[str, Graph] = {}
+    origin: dict[str, Path] = {}
     files = release_files(paths)
     for done, path in enumerate(files, start=1):
-        graphs.update(load_parts(read_source(path), published=published, base=base))
+        for name, graph in load_parts(read_source(path), published=published, base=base).items():
+            earlier = graphs.get(name)
+            if earlier is not None and set(earlier) != set(graph):
+                raise HmicGraphError(
+                    f"has the release IRI <{name}> of {origin[name]}, but another text; give "
+                    "the releases their release numbers, or distinct file names",
+                    path=path,
+                )
+            graphs[name] = graph
+            origin.setdefault(name, path)
         if progress is not None:
             progress(done, len(files), path)
     return graphs

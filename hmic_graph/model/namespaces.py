@@ -7,6 +7,8 @@ beside an ``http://schema.org/`` binding.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace
 from rdflib.namespace import (
     DCAT,
@@ -68,7 +70,35 @@ __all__ = [
     "WD",
     "XSD",
     "bind_prefixes",
+    "is_absolute_iri",
+    "sparql_prefixes",
 ]
+
+# SPARQL 1.1's IRIREF (and N-Triples'), after a scheme: no spaces, no control
+# characters, none of <>"{}|^`\\. The one test of "an absolute IRI" everywhere.
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
+
+
+def is_absolute_iri(value: object) -> bool:
+    """Whether ``value`` is a string that is an absolute IRI a store and SPARQL accept.
+
+    >>> is_absolute_iri("https://w3id.org/hmic-graph/id/force/kent-police")
+    True
+    >>> is_absolute_iri("force/kent-police"), is_absolute_iri("https://a b"), is_absolute_iri(3)
+    (False, False, False)
+    """
+    return isinstance(value, str) and _ABSOLUTE_IRI.match(value) is not None
+
+
+def sparql_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes every query may use undeclared: the model's, and ``hmicid`` for ``base``.
+
+    >>> sparql_prefixes()["hmicid"]
+    'https://w3id.org/hmic-graph/id/'
+    """
+    table = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    table["hmicid"] = base
+    return table
 
 
 def bind_prefixes(graph: Graph, *, base: str = DEFAULT_BASE) -> Graph:

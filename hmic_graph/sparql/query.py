@@ -1,10 +1,12 @@
-"""Run the bundled competency queries, or any SPARQL SELECT/ASK/CONSTRUCT, on a graph.
+"""Run the bundled competency queries, or any SPARQL SELECT/ASK/CONSTRUCT, on an rdflib graph.
 
-The named queries are the ``.rq`` files in ``hmic_graph/queries/``. Each has
-three accepted names: the short name (``"quotes"``), the number (``"cq02"``)
-and the file stem (``"cq02-quotes"``). They are found and parsed on first use
-and then kept for the life of the process, because rdflib's first SPARQL parse
-is slow (RDFLib/rdflib#618) and importing this module must stay cheap.
+This is the rdflib engine and the result type every engine returns. The
+named queries are the ``.rq`` files in ``hmic_graph/queries/``
+(:mod:`hmic_graph.sparql.catalogue` resolves names, files and text for every
+engine; :mod:`hmic_graph.sparql.oxigraph` is the Oxigraph engine). Queries are
+parsed on first use and then kept for the life of the process, because
+rdflib's first SPARQL parse is slow (RDFLib/rdflib#618) and importing this
+module must stay cheap.
 
 Values reach a query only as rdflib ``initBindings``, never by formatting text
 into SPARQL, so a binding value cannot change the query's meaning.
@@ -22,22 +24,28 @@ import io
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Identifier, Node
 
-from hmic_graph.model import resources
-from hmic_graph.model.errors import QueryError, ResourceError
-from hmic_graph.model.namespaces import DEFAULT_BASE, PREFIXES
+from hmic_graph.model.errors import InvalidQuery
+from hmic_graph.model.namespaces import is_absolute_iri, sparql_prefixes
+from hmic_graph.sparql import frames
+from hmic_graph.sparql.catalogue import NamedQuery, list_queries, resolve
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = [
     "BindingValue",
     "NamedQuery",
     "QueryResult",
+    "checked_bindings",
     "iri",
+    "is_update",
     "list_queries",
     "query",
 ]
@@ -45,27 +53,7 @@ __all__ = [
 BindingValue = Node | str | int | float | bool
 """What :func:`query` accepts as a binding value (see :func:`query`)."""
 
-_STEM = re.compile(r"^(cq\d+)-([a-z0-9-]+)$")
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _VARIABLE_NAME = re.compile(r"^[?$]?([A-Za-z0-9_]+)$")
-# A bare word such as "quotes" or "cq2" is meant as a name, never as SPARQL.
-_LOOKS_LIKE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class NamedQuery:
-    """One bundled query.
-
-    :param name: the short name, e.g. ``"quotes"``.
-    :param aliases: the other accepted names, e.g. ``("cq02", "cq02-quotes")``.
-    :param description: the first comment line of the file, without ``#``.
-    :param text: the SPARQL text as shipped.
-    """
-
-    name: str
-    aliases: tuple[str, ...]
-    description: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +65,15 @@ class QueryResult:
     holding ``"true"`` or ``"false"``; a CONSTRUCT or DESCRIBE query gives the
     columns ``subject``, ``predicate``, ``object``, one sorted row per triple.
 
-    Iterating yields one ``dict`` per row, keyed by column.
+    Iterating yields one ``dict`` per row, keyed by column. ``datatypes``
+    gives, per column, the sorted kinds of term its values came from (see
+    :func:`hmic_graph.sparql.frames.column_kinds`), from which
+    :meth:`to_dataframe` types the columns; empty when not known.
     """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
+    datatypes: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -136,30 +128,32 @@ class QueryResult:
         """
         return json.dumps(list(self), indent=2, ensure_ascii=False)
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas ``DataFrame`` with typed columns: dates as
+        dates, numbers as numbers, IRIs as strings (the table in
+        :mod:`hmic_graph.sparql.frames`).
+
+        :raises HmicGraphError: pandas is missing (``pip install 'hmic-graph[analysis]'``).
+        """
+        return frames.to_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        """The table a notebook shows: :func:`hmic_graph.sparql.frames.to_html`."""
+        return frames.to_html(self)
+
 
 def iri(value: str) -> URIRef:
     """An IRI to use as a binding value (plain strings are bound as literals).
 
     :param value: an absolute IRI such as ``"https://w3id.org/hmic-graph/id/force/x"``.
-    :raises QueryError: ``value`` is not an absolute IRI.
+    :raises InvalidQuery: ``value`` is not an absolute IRI.
 
     >>> iri("https://schema.org/name")
     rdflib.term.URIRef('https://schema.org/name')
     """
-    if not _ABSOLUTE_IRI.match(value):
-        raise QueryError(f"not an absolute IRI: {value!r}")
+    if not is_absolute_iri(value):
+        raise InvalidQuery(f"not an absolute IRI: {value!r}")
     return URIRef(value)
-
-
-def list_queries() -> list[NamedQuery]:
-    """The bundled named queries, in file order (``cq01`` first).
-
-    :raises ResourceError: the bundled query folder is missing.
-
-    >>> [q.name for q in list_queries()][:2]
-    ['release-subject', 'quotes']
-    """
-    return list(_catalogue().values())
 
 
 def query(
@@ -181,7 +175,7 @@ def query(
         plain literal (even if it looks like an IRI: wrap it with :func:`iri`);
         ``int``, ``float`` and ``bool`` become typed literals. Values are
         passed as rdflib ``initBindings``, never pasted into the query text.
-    :raises QueryError: the name is unknown (the message lists the names), the
+    :raises InvalidQuery: the name is unknown (the message lists the names), the
         file cannot be read, the text is not valid SPARQL (with line and
         column), it is an UPDATE, a binding names a variable the query does not
         use, or evaluation fails.
@@ -205,128 +199,79 @@ def query(
     try:
         result = graph.query(prepared, initBindings=init)
         if result.type == "ASK":
-            return QueryResult(("ask",), (("true" if result.askAnswer else "false",),))
+            answer = "true" if result.askAnswer else "false"
+            return QueryResult(("ask",), ((answer,),), ((frames.XSD_BOOLEAN,),))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             assert result.graph is not None
-            triples = sorted(result.graph.triples((None, None, None)))
-            return QueryResult(
-                ("subject", "predicate", "object"),
-                tuple(tuple(_plain(t) for t in triple) for triple in triples),
-            )
-        columns = tuple(str(v) for v in (result.vars or ()))
-        rows = tuple(tuple(_plain(term) for term in row) for row in result)  # type: ignore[union-attr]
-    except QueryError:
+            solutions: list[tuple[Any, ...]] = sorted(result.graph.triples((None, None, None)))
+            columns: tuple[str, ...] = ("subject", "predicate", "object")
+        else:
+            columns = tuple(str(v) for v in (result.vars or ()))
+            solutions = [tuple(row) for row in result]  # type: ignore[arg-type]
+    except InvalidQuery:
         raise
     except Exception as exc:  # rdflib's evaluator raises many unrelated types
-        raise QueryError(f"query {label} failed: {exc}") from exc
-    return QueryResult(columns, rows)
+        raise InvalidQuery(f"query {label} failed: {exc}") from exc
+    return QueryResult(
+        columns,
+        tuple(tuple(_plain(term) for term in row) for row in solutions),
+        frames.column_kinds(([_kind(term) for term in row] for row in solutions), len(columns)),
+    )
 
 
 def _plain(term: Any) -> str | None:
     return None if term is None else str(term)
 
 
-def _init_ns() -> dict[str, str]:
-    ns = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    ns["hmicid"] = DEFAULT_BASE
-    return ns
-
-
-@functools.cache
-def _catalogue() -> dict[str, NamedQuery]:
-    """Short name -> query, read from the package once."""
-    from importlib.resources import files
-
-    folder = files("hmic_graph").joinpath("queries")
-    if not folder.is_dir():
-        raise ResourceError("bundled query folder is missing; reinstall hmic-graph", path="queries")
-    found: dict[str, NamedQuery] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".rq"):
-            continue
-        stem = entry.name[: -len(".rq")]
-        text = resources.read_text("queries", entry.name)
-        match = _STEM.match(stem)
-        if match:
-            number, name = match.groups()
-            aliases: tuple[str, ...] = (number, stem)
-        else:
-            name, aliases = stem, ()
-        description = ""
-        for line in text.splitlines():
-            if line.startswith("#"):
-                description = line.lstrip("#").strip()
-                break
-        found[name] = NamedQuery(name, aliases, description, text)
-    return found
-
-
-@functools.cache
-def _aliases() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for named in _catalogue().values():
-        table[named.name] = named.name
-        for alias in named.aliases:
-            table[alias] = named.name
-            # "cq2" as well as "cq02": people drop the leading zero.
-            number = re.fullmatch(r"cq0*(\d+)", alias)
-            if number:
-                table[f"cq{number.group(1)}"] = named.name
-    return table
-
-
-@functools.cache
-def _prepared_named(name: str) -> Any:
-    named = _catalogue()[name]
-    stem = named.aliases[-1] if named.aliases else named.name
-    return _prepare(named.text, repr(name), path=f"queries/{stem}.rq")
+def _kind(term: Any) -> str | None:
+    """The kind of an rdflib term, as :func:`hmic_graph.sparql.frames.column_kinds` takes it."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype is not None:
+            return str(term.datatype)
+        return frames.RDF_LANG_STRING if term.language else frames.XSD_STRING
+    return frames.BNODE if isinstance(term, BNode) else frames.IRI
 
 
 @functools.lru_cache(maxsize=64)
-def _prepared_text(text: str) -> Any:
-    return _prepare(text, "text")
-
-
-def _prepare(text: str, label: str, *, path: str | None = None) -> Any:
+def _prepared(text: str, label: str, path: str | None) -> Any:
     from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        return prepareQuery(text, initNs=_init_ns())
+        return prepareQuery(text, initNs=sparql_prefixes())
     except Exception as exc:
-        try:
-            parseUpdate(text)
-        except Exception:
-            pass
-        else:
-            raise QueryError(f"query {label} is a SPARQL UPDATE; only queries are run") from exc
+        if is_update(text):
+            raise InvalidQuery(f"query {label} is a SPARQL UPDATE; only queries are run") from exc
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "col", None)
         reason = getattr(exc, "msg", None) or str(exc)
-        raise QueryError(
+        raise InvalidQuery(
             f"query {label} is not valid SPARQL: {reason}", path=path, line=line, column=column
         ) from exc
 
 
 def _resolve(query: str | Path) -> tuple[Any, str]:
-    if isinstance(query, Path) or (query.strip().endswith(".rq") and "\n" not in query):
-        path = Path(query).expanduser() if isinstance(query, Path) else Path(query.strip())
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QueryError(f"cannot read query file: {exc}", path=path) from exc
-        try:
-            return _prepared_text(text), str(path)
-        except QueryError as exc:
-            raise QueryError(exc.message, path=path, line=exc.line, column=exc.column) from exc
-    key = query.strip()
-    if _LOOKS_LIKE_NAME.match(key):
-        name = _aliases().get(key.lower())
-        if name is None:
-            names = ", ".join(_catalogue())
-            raise QueryError(f"unknown query {key!r}; the named queries are: {names}")
-        return _prepared_named(name), repr(name)
-    return _prepared_text(query), "text"
+    resolved = resolve(query)
+    return _prepared(resolved.text, resolved.label, resolved.path), resolved.label
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update request (rather than a query), as rdflib parses it.
+
+    Every engine asks this only of a text its query parser rejected, to say
+    "an UPDATE; only queries are run" instead of a syntax error.
+
+    >>> is_update("DELETE WHERE { ?s ?p ?o }"), is_update("SELECT * { ?s ?p ?o }")
+    (True, False)
+    """
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # rdflib's parser raises several unrelated types
+        return False
+    return True
 
 
 def checked_bindings(
@@ -335,18 +280,18 @@ def checked_bindings(
     """``(variable name, term)`` pairs for ``bindings``, each checked against the
     variables the query ``used`` (every engine binds through this).
 
-    :raises QueryError: a key is not a variable name, the query has no such
+    :raises InvalidQuery: a key is not a variable name, the query has no such
         variable, or a value cannot be a term.
     """
     pairs = []
     for key, value in bindings.items():
         match = _VARIABLE_NAME.match(key)
         if not match:
-            raise QueryError(f"not a SPARQL variable name: {key!r}")
+            raise InvalidQuery(f"not a SPARQL variable name: {key!r}")
         name = match.group(1)
         if used and name not in used:
             listed = ", ".join(f"?{v}" for v in sorted(used))
-            raise QueryError(f"query {label} has no variable ?{name}; it uses {listed}")
+            raise InvalidQuery(f"query {label} has no variable ?{name}; it uses {listed}")
         pairs.append((name, _term(value)))
     return pairs
 
@@ -363,11 +308,11 @@ def _bindings(
 
 def _term(value: BindingValue) -> Identifier:
     if isinstance(value, BNode):
-        raise QueryError("cannot bind a blank node; use an IRI")
+        raise InvalidQuery("cannot bind a blank node; use an IRI")
     if isinstance(value, Identifier):
         return value
     if isinstance(value, str | int | float | bool):
         # A str is deliberately never turned into an IRI: text that looks
         # like an IRI is still data, and guessing would make bindings ambiguous.
         return Literal(value)
-    raise QueryError(f"cannot bind a value of type {type(value).__name__}; use an rdflib term")
+    raise InvalidQuery(f"cannot bind a value of type {type(value).__name__}; use an rdflib term")
