@@ -200,11 +200,13 @@ class Gazetteer:
         self._short_lookup = {f.lower().replace("&", "and"): k for f, k in short_forms.items()}
         short_alt = "|".join(_form_regex(f) for f in sorted(short_forms, key=len, reverse=True))
         item = rf"(?:{short_alt})"
+        # A place that shares or works jointly with others is its force.
+        joint = r"shares?\s+(?:its|their)|shared\s+(?:its|their)|works?\s+jointly"
         # A list of short names ending in a word that says they are forces.
         self._short_list = re.compile(
             rf"(?<![\w-])({item}(?:\s*,\s*{item})*\s*,?\s+(?:and|&)\s+{item})"
-            rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'))"
-            rf"|(?<![\w-])({item})(?=\s+(?i:police\s+force|force|constabulary)\b)",
+            rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'|{joint}|share\b|collaborate\b))"
+            rf"|(?<![\w-])({item})(?=\s+(?i:police\s+force|force|constabulary|{joint})\b)",
         )
         self._short_item = re.compile(item)
         self._short_word = re.compile(rf"(?<![\w-]){item}(?![\w-])")

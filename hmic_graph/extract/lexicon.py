@@ -45,6 +45,7 @@ class Lexicon:
     untitled_posts: tuple[re.Pattern[str], ...]
     untitled_report: re.Pattern[str]
     unquoted_titles: tuple[re.Pattern[str], ...]
+    unquoted_titles_in_notes: tuple[re.Pattern[str], ...]
     inspector_post: re.Pattern[str]
 
     def inspectorate_for_post(self, label: str, published: str | None) -> str | None:
@@ -106,6 +107,9 @@ def lexicon() -> Lexicon:
         national_markers=words_pattern(raw["national_markers"]),
         untitled_posts=tuple(re.compile(p, re.IGNORECASE) for p in raw["untitled_post_patterns"]),
         untitled_report=re.compile(raw["untitled_report_pattern"], re.IGNORECASE),
-        unquoted_titles=tuple(re.compile(p) for p in raw["unquoted_title_patterns"]),
+        unquoted_titles=tuple(re.compile(p) for p in raw["unquoted_title_patterns"]["anywhere"]),
+        unquoted_titles_in_notes=tuple(
+            re.compile(p) for p in raw["unquoted_title_patterns"]["notes_only"]
+        ),
         inspector_post=re.compile(raw["inspector_post_pattern"]),
     )

@@ -81,7 +81,16 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
         refers_to_subject = bool(ctx.lexicon.back_references.search(chunk)) or re.search(
             r"\b(?:it|its)\b", chunk, re.IGNORECASE
         )
-        if subject and subject not in forces and refers_to_subject and block.kind.value != "note":
+        subject_is_force = (
+            subject is not None and ctx.gazetteer.body(subject).kind.value == "police-force"
+        )
+        if (
+            subject
+            and subject_is_force
+            and subject not in forces
+            and refers_to_subject
+            and block.kind.value != "note"
+        ):
             forces = [subject, *forces]
         if len(forces) < 2:
             continue

@@ -6,14 +6,25 @@ import re
 
 from hmic_graph.extract.context import ReleaseContext
 from hmic_graph.extract.dates import DATE_EXPRESSION, iso_from_match
+from hmic_graph.extract.segment import Block
 from hmic_graph.model.ids import slugify
 from hmic_graph.model.records import Report, Span
 
 # A title in quotation marks: the opening mark must start a word and the
-# closing one end it, so apostrophes inside words ("everyone's") do not count.
+# closing one, of the same pair, end it; an apostrophe inside a word
+# ("Everyone's") neither opens nor closes.
 _QUOTED = re.compile(
-    r"(?:(?<=[\s(])|^)(?P<open>['‘\"“])(?P<title>[A-Z0-9][^'‘’\"“”\n]{2,160}?)(?P<close>['’\"”])(?![A-Za-z])"
+    r"(?:(?<=[\s(])|^)(?:"
+    r"'(?P<single>[A-Z0-9](?:[^'\n]|(?<=\w)'(?=\w)){2,160}?)'"
+    r"|‘(?P<curly_single>[A-Z0-9](?:[^’\n]|(?<=\w)’(?=\w)){2,160}?)’"
+    r"|\"(?P<double>[A-Z0-9][^\"\n]{2,160}?)\""
+    r"|“(?P<curly_double>[A-Z0-9][^”\n]{2,160}?)”"
+    r")(?![A-Za-z])"
 )
+_TITLE_GROUPS = ("single", "curly_single", "double", "curly_double")
+_THEN_PUBLISHED = re.compile(r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?published\b")
+# Between two titles of one list: "'A', 'B' and 'C'".
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and)\s*$")
 _PUBLISHED_TODAY = re.compile(r"\bpublished\s+today\b|\btoday\s+publishe[sd]\b", re.IGNORECASE)
 _PUBLISHED_BY = re.compile(r"\b(?:published|produced|commissioned)\s+by\s+", re.IGNORECASE)
 
@@ -46,25 +57,31 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
     found: dict[str, Report] = {}
     for _block, sentence in ctx.all_sentences():
         chunk = sentence.of(text)
+        previous_end = -1
         for match in _QUOTED.finditer(chunk):
+            group = next(g for g in _TITLE_GROUPS if match.group(g) is not None)
             before = chunk[max(0, match.start() - 60) : match.start()]
             after = chunk[match.end() : match.end() + 40]
             near_before = " ".join(before.split()[-4:])
             near_after = " ".join(after.split()[:3])
+            in_list = previous_end >= 0 and _LIST_GAP.match(chunk[previous_end : match.start()])
             if not (
                 ctx.lexicon.report_nouns.search(near_before)
                 or ctx.lexicon.report_nouns.search(near_after)
+                or _THEN_PUBLISHED.match(after)
+                or in_list
             ):
                 continue
+            previous_end = match.end()
             if re.search(
                 r"\b(?:partnership|scheme|initiative|programme|operation|project|campaign)\s*$",
                 before,
                 re.IGNORECASE,
             ):
                 continue
-            title = match.group("title").strip().rstrip(",.")
+            title = match.group(group).strip().rstrip(",.")
             rest = chunk[match.end() :]
-            start = sentence.start + match.start("title")
+            start = sentence.start + match.start(group)
             span = Span(start, start + len(title))
             if title not in found:
                 found[title] = Report(
@@ -82,15 +99,16 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
                     found[title] = Report(
                         old.name, old.title, old.span, issued, old.publisher, old.concerns, old.kind
                     )
-    for _block, sentence in ctx.all_sentences():
+    for _block, sentence in _sentences_across_question_marks(ctx):
         chunk = sentence.of(text)
         # The patterns are tried in order: a title after "the report," first, a
         # title opening the sentence only when there is none.
         matches: list[re.Match[str]] = []
-        for index, pattern in enumerate(ctx.lexicon.unquoted_titles):
-            if index > 0 and _block.kind.value != "note":
-                # A bare title opening a sentence is only trusted in the notes to editors.
-                break
+        patterns = ctx.lexicon.unquoted_titles
+        if _block.kind.value == "note":
+            # A bare title opening a sentence is only trusted in the notes to editors.
+            patterns += ctx.lexicon.unquoted_titles_in_notes
+        for pattern in patterns:
             matches = list(pattern.finditer(chunk))
             if matches:
                 break
@@ -100,9 +118,9 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
             pieces = re.split(r"\s+and\s+(?=[A-Z][^:–]{0,60}[:–])", title_text)
             for piece in pieces:
                 piece = piece.strip().rstrip(",.")
-                if not re.search(r":\s|\s[–—-]\s", piece) or piece in found:
+                if piece in found or not _looks_like_title(piece, chunk[: match.start("title")]):
                     continue
-                if ctx.gazetteer.lookup(piece) is not None:
+                if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(piece):
                     continue
                 start = sentence.start + match.start("title") + title_text.index(piece)
                 rest = chunk[match.end("title") :]
@@ -131,11 +149,48 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
     reports: list[Report] = []
     slugs: set[str] = set()
     for report in found.values():
+        if _short_form_of_another(report.name, found):
+            continue
         if slugify(report.name) not in slugs:
             slugs.add(slugify(report.name))
             reports.append(report)
     reports.extend(_untitled(ctx, set(found)))
     return reports
+
+
+def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
+    """Whether ``title`` is the main title of a longer one found ("Counting the Cost"
+    of "Counting the Cost: the police response to fraud"): one report, the full title."""
+    if re.search(r":\s|\s[–—-]\s|\?", title):
+        return False  # a title with its own subtitle is a full title
+    short = slugify(title)
+    return any(
+        other != title and re.match(rf"{re.escape(short)}-?(?:\b|$)", slugify(other))
+        and re.match(rf"{re.escape(title)}\s*(?::|\s[–—-]\s|\?)", other, re.IGNORECASE)
+        for other in found
+    )
+
+
+def _sentences_across_question_marks(ctx: ReleaseContext) -> list[tuple[Block, Span]]:
+    """Sentences, with one that ends in "?" joined to the next of its paragraph: a
+    title may hold a question ("Built to Last? A joint inspection of …")."""
+    joined: list[tuple[Block, Span]] = []
+    for block, sentence in ctx.all_sentences():
+        if joined and joined[-1][0] is block and ctx.text[joined[-1][1].end - 1] == "?":
+            joined[-1] = (block, Span(joined[-1][1].start, sentence.end))
+        else:
+            joined.append((block, sentence))
+    return joined
+
+
+def _looks_like_title(piece: str, before: str) -> bool:
+    """A title with a subtitle ("Name: what it is about", "Name – …", "Name? A …"),
+    or in apposition after "the report," and in title case ("Calm Streets, Safer Homes")."""
+    if re.search(r":\s|\s[–—-]\s|\?\s", piece):
+        return True
+    long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", piece) if len(w) > 3]
+    in_apposition = before.rstrip().endswith(",")
+    return in_apposition and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
 
 
 def _publisher(ctx: ReleaseContext, rest: str, sentence: Span) -> str | None:

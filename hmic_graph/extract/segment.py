@@ -19,6 +19,7 @@ _BULLET = re.compile(r"^\s*(?:[•\-–*·▪●]|\d{1,2}[.)])\s+")
 _RELEASE_NUMBER = re.compile(
     r"^\s*(?:#|No\.?\s*|Release\s+)?(\d{1,4}\s*/\s*(?:19|20)\d{2})\b\s*[-–:]?\s*"
 )
+_FURNITURE_WITH_TITLE = re.compile(r"^(?P<furniture>[^:\n]{3,40}?)\s*:\s+(?P<title>\S.{3,})$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9£])")
 _ABBREVIATIONS = (
     "Mr.",
@@ -140,20 +141,33 @@ def segment(text: str) -> Layout:
 
     in_notes = False
     headline_seen = False
-    expect_title = False
+    # "Get the report" heads one title; "Get the reports" heads the lines after it
+    # up to the next blank line.
+    expect_title: str | None = None
+    previous_end = 0
     for start, end in paragraphs:
         para = text[start:end]
-        if expect_title:
+        blank_before = text.count("\n", previous_end, start) > 1
+        previous_end = end
+        if expect_title == "many" and blank_before:
+            expect_title = None
+        if expect_title is not None and not lex.furniture_line.match(para):
             layout.furniture_titles.append(Span(start, end))
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
-            expect_title = False
+            expect_title = "many" if expect_title == "many" else None
+            continue
+        expect_title = None
+        inline = _FURNITURE_WITH_TITLE.match(para)
+        if inline is not None and lex.furniture_line.match(inline.group("furniture")):
+            # "Get the report : Title" on one line.
+            layout.furniture_titles.append(Span(start + inline.start("title"), end))
+            layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
             continue
         if lex.furniture_line.match(para):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
-            lowered = para.strip().lower()
-            expect_title = "report" in lowered and lowered.startswith(
-                ("get the", "download", "read the")
-            )
+            lowered = para.strip().rstrip(":").strip().lower()
+            if "report" in lowered and lowered.startswith(("get the", "download", "read the")):
+                expect_title = "many" if lowered.endswith("reports") else "one"
             continue
         if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
