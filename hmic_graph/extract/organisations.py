@@ -1,6 +1,9 @@
-"""Named organisations the gazetteer does not know ("Leeds City Council",
-"Hywel Dda University Health Board"): capitalised names ending in a word
-that names a kind of organisation, as listed in ``data/patterns.json``.
+"""Named organisations the gazetteer does not know: capitalised names ending
+in a word that names a kind of organisation ("Leeds City Council", "Meridian
+Custody Health Ltd"), opening with one ("NHS England", "Office for National
+Statistics"), or written where an organisation is expected ("works with
+Network Rail", "runs Action Fraud, the national reporting centre"). The
+words are listed in ``data/patterns.json``.
 """
 
 from __future__ import annotations
@@ -24,8 +27,40 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])((?:[A-Z][\w'’-]*\s+)(?:{_WORD}\s+){{0,6}}(?:{head}))(?![\w-])")
 
 
-def find_named_organisations(ctx: ReleaseContext) -> list[tuple[str, Span]]:
-    """Names and spans of organisations outside the gazetteer, left to right."""
+@functools.cache
+def _opening_pattern() -> re.Pattern[str]:
+    """Names that open with what they are ("NHS England", "Office for National Statistics",
+    "the Mayor's Office for Policing and Crime", "Inquiry into Crisis Care in Cornwall")."""
+    openings = "|".join(
+        re.escape(o).replace(r"\ ", r"\s+") for o in lexicon().raw["organisation_openings"]
+    )
+    return re.compile(
+        rf"(?<![\w-])((?:[A-Z][\w'’-]*\s+){{0,2}}(?:{openings})"
+        rf"(?:\s+(?:(?:and|of|for|in|into|&)\s+)?[A-Z][\w'’-]*)+)"
+    )
+
+
+@functools.cache
+def _context_pattern() -> re.Pattern[str]:
+    """Two to four capitalised words after a word that introduces an organisation
+    ("works with Network Rail", "runs Action Fraud, the …")."""
+    cues = "|".join(
+        re.escape(c).replace(r"\ ", r"\s+") for c in lexicon().raw["organisation_context_cues"]
+    )
+    word = r"[A-Z][\w'’&-]*"
+    return re.compile(
+        rf"\b(?:{cues})\s+(?:the\s+)?({word}(?:\s+{word}){{1,3}})"
+        r"(?=\s*[,.;:)]|\s+(?:has|have|is|was|which|and|to|in|on|for|had)\b)"
+    )
+
+
+def find_named_organisations(
+    ctx: ReleaseContext, people: frozenset[str] = frozenset()
+) -> list[tuple[str, Span]]:
+    """Names and spans of organisations outside the gazetteer, left to right.
+
+    :param people: names of the people of the release, never taken for organisations.
+    """
     found: list[tuple[str, Span]] = []
     for match in _pattern().finditer(ctx.text):
         # "Wiltshire Council and Swindon Borough Council" names two bodies.
@@ -37,7 +72,44 @@ def find_named_organisations(ctx: ReleaseContext) -> list[tuple[str, Span]]:
             at = ctx.text.index(piece, start)
             start = at + len(piece)
             _add(ctx, piece, at, found)
-    return found
+    # The surer readings first: a name overlapping one already found is not another.
+    for match in _opening_pattern().finditer(ctx.text):
+        _add(ctx, match.group(1), match.start(1), found)
+    for match in _context_pattern().finditer(ctx.text):
+        if _named_in_context(ctx, match, people):
+            _add(ctx, match.group(1), match.start(1), found)
+    return sorted(found, key=lambda item: item[1])
+
+
+def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozenset[str]) -> bool:
+    """Whether capitalised words after an organisation cue name an organisation:
+    an abbreviation leads them ("UK Finance"), a word that ends names of bodies
+    closes them ("Network Rail"), or "which" follows; never a person, a place,
+    a post, a day or a month."""
+    name = match.group(1)
+    tokens = name.split()
+    raw = ctx.lexicon.raw
+    excluded = {*raw["weekday_names"], *_MONTHS, *(h.rstrip(".") for h in raw["honorifics"])}
+    if any(t.rstrip(".") in excluded or t.lower() in ctx.lexicon.post_words for t in tokens):
+        return False
+    if name in people or any(name.split()[-1] == p.split()[-1] for p in people):
+        return False
+    if ctx.gazetteer.places(ctx.text, match.start(1), match.end(1)):
+        return False
+    following = ctx.text[match.end(1) : match.end(1) + 8]
+    return (
+        tokens[0].isupper()
+        or tokens[-1] in raw["organisation_name_endings"]
+        or bool(re.match(r",?\s+which\b", following))
+    )
+
+
+_MONTHS = frozenset(
+    {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    }
+)
 
 
 def _add(ctx: ReleaseContext, name: str, start: int, found: list[tuple[str, Span]]) -> None:
@@ -60,6 +132,13 @@ def _add(ctx: ReleaseContext, name: str, start: int, found: list[tuple[str, Span
         return
     if ctx.gazetteer.lookup(name) is not None or any(n == name for n, _ in found):
         return
+    # A longer reading ("Independent Inquiry into Crisis Care in Cornwall") replaces
+    # the shorter one inside it; names that only partly overlap are not both names.
+    inside = [(n, s) for n, s in found if span.start <= s.start and s.end <= span.end]
+    if any(s.start < span.end and span.start < s.end for n, s in found if (n, s) not in inside):
+        return
+    for item in inside:
+        found.remove(item)
     # "X Police Authority" names an authority, not the force X Police.
     for mention in overlapping:
         ctx.mentions.remove(mention)

@@ -139,9 +139,16 @@ def _places_standing_for_forces(ctx: ReleaseContext, span: Span) -> list[str]:
 
 
 def _publisher(ctx: ReleaseContext, people: list[tuple[str, str]]) -> str | None:
-    for mention in ctx.mentions:
-        if ctx.gazetteer.body(mention.key).kind is OrganisationKind.INSPECTORATE:
-            return mention.key
+    """The inspectorate that published the release. In a joint inspection the police
+    inspectorate leads whichever partner the text names first (``lead_inspectorates``)."""
+    named = [
+        m.key
+        for m in ctx.mentions
+        if ctx.gazetteer.body(m.key).kind is OrganisationKind.INSPECTORATE
+    ]
+    leads = [k for k in named if k in ctx.lexicon.raw["lead_inspectorates"]]
+    if leads or named:
+        return (leads or named)[0]
     for label, _name in people:
         key = ctx.lexicon.inspectorate_for_post(label, ctx.published)
         if key and key in ctx.gazetteer.bodies:
@@ -161,8 +168,8 @@ def extract_release(
     """Read one release into plain records; no RDF is made here.
 
     :param source: the release as a :class:`Source` or as text.
-    :param release_id: the id its IRIs are minted from (default: the release
-        number in the text, else the file name, else a checksum of the text).
+    :param release_id: the id its IRIs are minted from (default: the first 16
+        hex digits of the SHA-256 of its text, see :func:`~hmic_graph.model.ids.release_id_for`).
     :param published: the publication date (``YYYY-MM-DD``) if known from outside the text.
 
     >>> release = extract_release("Kent Police praised\\n\\nKent Police works well with councils.")
@@ -179,16 +186,14 @@ def extract_release(
     ctx.publisher = _publisher(ctx, [(s.post, s.name) for s in speakers if s.post])
     posts = _posts(ctx, speakers)
     reports = extract_reports(ctx)
-    named_orgs = find_named_organisations(ctx)
+    named_orgs = find_named_organisations(ctx, frozenset(people.entries))
     partner_kinds, partners = extract_partners(ctx, named_orgs)
     contacts = extract_contact_points(ctx)
     changes, organisations = _organisations(ctx, posts, contacts, named_orgs, partners)
     headline = ctx.layout.headline
     return Release(
         release_id=release_id
-        or release_id_for(
-            release_number=ctx.layout.release_number, path=source.path, sha256=source.sha256
-        ),
+        or release_id_for(sha256=source.sha256),
         source=source,
         headline=headline.text if headline else _first_line(ctx.text),
         release_number=ctx.layout.release_number,
