@@ -17,9 +17,10 @@ idempotent); with ``transactional=True`` (what ``hmic-graph load`` uses) each
 batch is one transaction instead, so a crash leaves every graph whole, the
 old one or the new one.
 
-Two different files that give one release IRI (the same file name in two
-folders, neither with a release number) would replace each other; the
-second is skipped and reported as an error naming both files instead.
+Two different texts never share a release IRI by accident (it comes from a
+checksum of the text), but a caller may give ids: when two different files
+get one IRI, the second would replace the first, so it is skipped and
+reported as an error naming both files instead.
 """
 
 from __future__ import annotations
@@ -290,6 +291,5 @@ def load_releases(
 def _collision(name: str, first: str, second: str) -> str:
     return (
         f"has the release IRI <{name}> of {first}, but another text; it would replace "
-        "that release, so it is skipped (give the releases their release numbers, or "
-        "distinct file names)"
+        "that release, so it is skipped (give each release its own id)"
     )

@@ -234,8 +234,7 @@ def load_corpus(
     :param progress: called as ``progress(done, total, path)`` after each release.
     :raises ReleaseUnreadable: as :func:`load_release`, naming the failing file.
     :raises HmicGraphError: two files give one release IRI but different graphs
-        (the same file name in two folders, neither with a release number):
-        the second would silently replace the first.
+        (a manifest gives them one id): the second would silently replace the first.
     """
     from hmic_graph.extract.sources import read_source
 
@@ -247,8 +246,8 @@ def load_corpus(
             earlier = graphs.get(name)
             if earlier is not None and set(earlier) != set(graph):
                 raise HmicGraphError(
-                    f"has the release IRI <{name}> of {origin[name]}, but another text; give "
-                    "the releases their release numbers, or distinct file names",
+                    f"has the release IRI <{name}> of {origin[name]}, but another text; "
+                    "give each release its own id",
                     path=path,
                 )
             graphs[name] = graph
