@@ -294,11 +294,51 @@ def test_failure_while_replacing_removes_the_temp_file(
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
 
 
-def test_write_into_a_missing_folder_names_the_path(graph: Graph, tmp_path: Path) -> None:
-    target = tmp_path / "missing" / "graph.ttl"
+def test_write_creates_missing_folders(graph: Graph, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "deeper" / "graph.ttl"
+    assert write(graph, target) == target
+    assert target.read_text(encoding="utf-8").startswith("@prefix ")
+
+
+def test_write_where_a_folder_cannot_be_made_names_the_path(graph: Graph, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder\n", encoding="utf-8")
+    target = tmp_path / "file" / "graph.ttl"
     with pytest.raises(ExportError) as caught:
         write(graph, target)
     assert str(caught.value).startswith(str(target))
+    with pytest.raises(ExportError, match="this is a folder"):
+        write(graph, tmp_path, format="turtle")
+
+
+def test_write_through_a_symlink_replaces_its_target_and_keeps_the_link(graph: Graph, tmp_path: Path) -> None:
+    real = tmp_path / "data" / "graph.ttl"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "latest.ttl"
+    link.symlink_to(real)
+    assert write(graph, link) == link
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").startswith("@prefix ")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["graph.ttl"]  # no temporary file left
+    dangling = tmp_path / "next.ttl"
+    dangling.symlink_to(tmp_path / "data" / "next.ttl")
+    write(graph, dangling)
+    assert dangling.is_symlink() and (tmp_path / "data" / "next.ttl").is_file()
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+@pytest.mark.parametrize("target", ["-", "/dev/stdout"])
+def test_write_to_standard_output_streams(target: str) -> None:
+    code = (
+        "from hmic_graph.rdf.export import write_text\n"
+        f"write_text('first\\n', {target!r})\n"
+        f"write_text('second\\n', {target!r})\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout == "first\nsecond\n"
+    assert Path("/dev/stdout").is_symlink() or Path("/dev/stdout").is_char_device()
 
 
 def test_overwrite_keeps_the_file_mode(graph: Graph, tmp_path: Path) -> None:

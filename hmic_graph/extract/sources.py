@@ -1,15 +1,20 @@
 """Reading a release: a file or a string in, a :class:`~hmic_graph.model.records.Source` out.
 
-Text is decoded as UTF-8, else as Windows-1252 with a warning (older
-releases saved from Word); a saved HTML page is reduced to its main text
-first. Anything that is not text gives a :class:`ReleaseReadError` naming
-the file, never a traceback.
+Text is decoded as UTF-8; as UTF-16 or UTF-32 when it opens with their
+byte-order mark (Windows "Unicode" text); else as Windows-1252 with a
+:class:`DecodingWarning` (older releases saved from Word). A saved HTML page
+is reduced to its main text first. Only regular files are read: a named
+pipe or a device is refused before it is opened for reading, so reading
+never waits on one. Anything that is not text gives a
+:class:`ReleaseReadError` naming the file, never a traceback.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,7 +70,26 @@ def source_from_text(text: str, *, path: str | None = None, url: str | None = No
     return Source(text=text, path=path, url=url, sha256=sha256)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
 def _decode(data: bytes, path: str) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise ReleaseReadError(
+                    f"the file opens with a {encoding.upper()} byte-order mark but is not "
+                    f"{encoding.upper()} text (byte {exc.start})",
+                    path=path,
+                ) from None
     if b"\x00" in data:
         raise ReleaseReadError("this is a binary file, not a text release", path=path)
     try:
@@ -78,44 +102,55 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             raise ReleaseReadError(
                 "the file is neither UTF-8 nor Windows-1252 text", path=path, line=line
             ) from exc
-        warnings.warn(
-            f"{path}: not valid UTF-8; decoded as Windows-1252",
-            DecodingWarning,
-            stacklevel=3,
-        )
+        warnings.warn(f"{path}: not valid UTF-8; decoded as Windows-1252", DecodingWarning, stacklevel=3)
         return text, "cp1252"
 
 
 def read_source(path: str | Path) -> Source:
     """Read a release from a plain-text or saved HTML file.
 
-    :raises ReleaseReadError: the path is missing, a directory, unreadable,
-        too large, binary, not text in UTF-8 or Windows-1252, or empty.
+    :raises ReleaseReadError: the path is missing, a directory, not a regular
+        file (a named pipe, a device, a socket), unreadable, too large,
+        binary, not text in UTF-8, UTF-16/32 (with a byte-order mark) or
+        Windows-1252, or empty.
     """
     file = Path(path)
     name = str(file)
-    if not file.exists():
-        raise ReleaseReadError("no such file", path=name)
-    if file.is_dir():
-        raise ReleaseReadError("this is a directory, not a release file", path=name)
     try:
-        size = file.stat().st_size
-        if size > MAX_RELEASE_BYTES:
-            raise ReleaseReadError(
-                f"the file is {size // 1024} KiB; a press release is at most "
-                f"{MAX_RELEASE_BYTES // 1024} KiB",
-                path=name,
-            )
-        # Read no more than the limit: a device or pipe has no size to check first.
-        with file.open("rb") as handle:
-            data = handle.read(MAX_RELEASE_BYTES + 1)
-        if len(data) > MAX_RELEASE_BYTES:
-            raise ReleaseReadError(
-                f"the file is larger than {MAX_RELEASE_BYTES // 1024} KiB, the most a press release is",
-                path=name,
-            )
+        # Opened without waiting (a named pipe would block until a writer came),
+        # then checked through the open descriptor, so what is read is what was checked.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ReleaseReadError("no such file", path=name) from None
+    except IsADirectoryError:
+        raise ReleaseReadError("this is a directory, not a release file", path=name) from None
     except OSError as exc:
         raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReleaseReadError("this is a directory, not a release file", path=name)
+        if not stat.S_ISREG(mode):
+            raise ReleaseReadError(
+                f"this is {_KINDS_OF_FILE.get(stat.S_IFMT(mode), 'not a regular file')}, "
+                "not a release file; only regular files are read",
+                path=name,
+            )
+        size = os.fstat(fd).st_size
+        if size > MAX_RELEASE_BYTES:
+            raise ReleaseReadError(_too_large(size), path=name)
+        # No more than the limit: the file may grow while it is read.
+        chunks, left = [], MAX_RELEASE_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > MAX_RELEASE_BYTES:
+            raise ReleaseReadError(_too_large(MAX_RELEASE_BYTES, at_least=True), path=name)
+    except OSError as exc:
+        raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
+    finally:
+        os.close(fd)
     text, encoding = _decode(data, name)
     url = published = None
     if _HTML_START.match(data[:1024]) or file.suffix.lower() in {".html", ".htm"}:
@@ -128,6 +163,27 @@ def read_source(path: str | Path) -> Source:
         sha256=source.sha256,
         encoding=encoding,
         published=published,
+    )
+
+
+_KINDS_OF_FILE = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _too_large(size: int, *, at_least: bool = False) -> str:
+    """The message for a file of ``size`` bytes, over :data:`MAX_RELEASE_BYTES`.
+
+    >>> _too_large(5 * 1024 * 1024 + 1)
+    'the file is 5,242,881 bytes (5.0 MiB); a press release is at most 5,242,880 bytes (5 MiB)'
+    """
+    more = "more than " if at_least else ""
+    return (
+        f"the file is {more}{size:,} bytes ({size / 2**20:.1f} MiB); a press release is at most "
+        f"{MAX_RELEASE_BYTES:,} bytes ({MAX_RELEASE_BYTES // 2**20} MiB)"
     )
 
 

@@ -27,6 +27,7 @@ import functools
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable, Mapping
 from enum import Enum
 from importlib import import_module
@@ -285,7 +286,11 @@ def write(
     flushed to disk and then renamed over ``path``, so ``path`` holds either
     its old content or the complete new content, never a partial file. A new
     file gets the usual permissions (``0o666`` less the umask); an existing
-    file keeps its mode.
+    file keeps its mode. Missing parent folders are created. A symbolic link
+    stays a link: the file it points to is replaced, atomically as above.
+    ``"-"`` writes to standard output, and so does any path that is not a
+    regular file or a link to one (``/dev/stdout``, a named pipe, a
+    terminal): those are written in place, as a stream, never replaced.
 
     :param format: the format; guessed from the extension when ``None``.
     :raises ExportError: the format is unknown or cannot be guessed, the graph
@@ -323,12 +328,30 @@ def write_bytes(data: bytes, path: str | os.PathLike[str]) -> Path:
 
     For files that are not text, such as a PNG picture of the network.
 
-    :raises ExportError: the file cannot be written (the error names the path).
+    :raises ExportError: the file cannot be written, or ``path`` is a folder
+        (the error names the path).
     """
-    target = Path(path)
+    if os.fspath(path) == "-":
+        _stream(data, None)
+        return Path("-")
+    given = Path(path)
+    # A link is followed to the file it names, which is what gets replaced:
+    # replacing the link itself would cut it from its target.
+    target = Path(os.path.realpath(given))
+    try:
+        mode = given.stat().st_mode  # through links: /dev/stdout is a link to a pipe or terminal
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportError(f"cannot write file: {exc.strerror or exc}", path=given) from exc
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExportError("this is a folder; name a file to write", path=given)
+    if mode is not None and not stat.S_ISREG(mode):
+        _stream(data, given)  # a device or a pipe: written through, never replaced
+        return given
     temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
     try:
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        target.parent.mkdir(parents=True, exist_ok=True)
         # os.open applies the umask, which tempfile's 0o600 files would not.
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
@@ -337,14 +360,30 @@ def write_bytes(data: bytes, path: str | os.PathLike[str]) -> Path:
                 handle.flush()
                 os.fsync(handle.fileno())
             if mode is not None:
-                os.chmod(temp, mode)
+                os.chmod(temp, stat.S_IMODE(mode))
             os.replace(temp, target)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ExportError(f"cannot write file: {exc.strerror or exc}", path=target) from exc
-    return target
+        raise ExportError(f"cannot write file: {exc.strerror or exc}", path=given) from exc
+    return given
+
+
+def _stream(data: bytes, path: Path | None) -> None:
+    """Write ``data`` to standard output (``path`` None) or through the non-regular file ``path``."""
+    try:
+        if path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            with path.open("ab") as handle:  # append: a device or pipe has nothing to truncate
+                handle.write(data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise ExportError(f"cannot write: {exc.strerror or exc}", path=path or "-") from exc
 
 
 def to_dataset(graphs: Mapping[str, Graph]) -> Dataset:
