@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from hmic_graph import __version__
 from hmic_graph.model.errors import HmicGraphError
@@ -207,12 +208,31 @@ def _read_graph(path: str) -> Graph:
         graph.parse(file, format=fmt)
         return graph
     except Exception as exc:  # rdflib's parsers raise many unrelated types
-        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        reason, line, column = _parse_failure(exc)
         raise HmicGraphError(
-            f"cannot parse as {fmt}: {exc}".splitlines()[0],
-            path=path,
-            line=line if isinstance(line, int) else None,
-        ) from exc
+            f"cannot parse as {fmt}: {reason}", path=path, line=line, column=column
+        ) from None
+
+
+def _parse_failure(exc: Exception) -> tuple[str, int | None, int | None]:
+    """Why rdflib could not parse a file, and where (1-based line and column), as far as it says.
+
+    rdflib's Turtle/N3 parser keeps the reason in ``_why`` and the place as a
+    0-based line and a character offset; its message starts with a line
+    break, so its first line alone says nothing.
+    """
+    why = getattr(exc, "_why", None)
+    if isinstance(why, str):
+        line = getattr(exc, "lines", None)
+        offset, text = getattr(exc, "_i", None), getattr(exc, "_str", None)
+        column = None
+        if isinstance(offset, int) and isinstance(text, bytes | str):
+            newline = b"\n" if isinstance(text, bytes) else "\n"
+            column = offset - (text.rfind(newline, 0, offset) + 1) + 1  # type: ignore[arg-type]
+        return why, line + 1 if isinstance(line, int) else None, column
+    lines = [part.strip() for part in str(exc).splitlines() if part.strip()]
+    line = getattr(exc, "line", None)
+    return (lines[0] if lines else type(exc).__name__), line if isinstance(line, int) else None, None
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -231,7 +251,7 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     fmt = (
         RdfFormat.from_name(args.format)
         if args.format
-        else (RdfFormat.from_path(Path(args.output)) if args.output else RdfFormat.TURTLE)
+        else (RdfFormat.from_path(Path(args.output)) if args.output not in (None, "-") else RdfFormat.TURTLE)
     )
 
     def output_text() -> str:
@@ -278,7 +298,10 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from hmic_graph.rdf.validation import validate
 
-    report = validate(_read_graph(args.file))
+    graph = _read_graph(args.file)
+    if not len(graph):
+        raise HmicGraphError("the file holds no triples: there is nothing to validate", path=args.file)
+    report = validate(graph)
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     else:
@@ -360,6 +383,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (see the module docstring)."""
     args = _parser().parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         code: int = args.handler(args)
         return code
@@ -374,6 +398,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("hmic-graph: interrupted\n")
         return 130
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line for the user (Python's own format adds a line of our source)."""
+    (file or sys.stderr).write(f"hmic-graph: warning: {message}\n")
 
 
 if __name__ == "__main__":
