@@ -722,3 +722,23 @@ def test_hostile_text_is_read_in_bounded_time(text: str, tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr[-2000:]
     seconds = float(result.stdout.split()[0])
     assert seconds < 10, f"{len(text)} characters took {seconds} s (child: {time.perf_counter() - began:.1f} s)"
+
+
+def test_validate_gives_the_turtle_parse_reason_and_refuses_an_empty_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "never closed .\n', encoding="utf-8")
+    result = run_cli("validate", bad)
+    assert result.returncode == EXIT_ERROR and "Traceback" not in result.stderr
+    assert f"{bad}:2:" in result.stderr and "newline found in string literal" in result.stderr
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    result = run_cli("validate", empty)
+    assert result.returncode == EXIT_ERROR, result.stdout
+    assert "no triples" in result.stderr and "conforms" not in result.stdout
+
+
+def test_build_to_standard_output_with_dash(tmp_path: Path) -> None:
+    release = _file("kent.txt", KENT_NO_QUOTES)(tmp_path)
+    result = run_cli("build", release, "-o", "-")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert result.stdout.startswith("@prefix ") and not (tmp_path / "-").exists()

@@ -276,3 +276,18 @@ def test_load_and_read_only_commands_work_next_to_serve(
         capture_output=True, text=True, timeout=120,
     )
     assert len(after.stdout.splitlines()) == RELEASES + 1
+
+
+def test_settings_refuse_nonsense_and_the_flags_reach_them() -> None:
+    from hmic_graph.model.errors import HmicGraphError
+    from hmic_graph.serve.settings import Settings
+
+    for bad in ({"query_timeout": 0}, {"query_workers": -1}, {"worker_memory_mib": 100}, {"cache_bytes": -1}):
+        with pytest.raises(HmicGraphError):
+            Settings(**bad)  # type: ignore[arg-type]
+    shown = subprocess.run(
+        [sys.executable, "-m", "hmic_graph", "serve", "--help"], capture_output=True, text=True, timeout=60
+    ).stdout
+    for flag in ("--query-timeout", "--max-results", "--max-request-bytes", "--query-workers",
+                 "--worker-memory", "--max-waiting", "--cache-mib"):
+        assert flag in shown, flag

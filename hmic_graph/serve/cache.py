@@ -4,29 +4,16 @@ Everything the server answers from the store (entity pages, SPARQL results,
 labels of linked entities) depends only on the store's contents, the
 request and things fixed when the app is built (base, limits, ontology,
 templates). So an answer may be reused for as long as the store has not
-changed, and no longer. Whether and how the server can know that is
-decided once, by :func:`store_version`:
-
-* a store with an integer ``generation`` attribute (a counter the store
-  raises after each committed change; :class:`hmic_graph.store.stores.ReleaseStore`
-  has none yet) is read before each piece of work and the work is cached
-  under it; a change in between discards the result;
-* otherwise the caller may promise that the store is **static**
-  (``create_app(..., static_store=True)``). ``hmic-graph serve`` does,
-  because it holds the store's only read-write handle (RocksDB's lock: no
-  other process can open the folder for writing while the server runs, see
-  :mod:`hmic_graph.store.stores`) and nothing in the server process writes to it
-  (the endpoint refuses SPARQL Update and only runs queries). One version
-  then lasts for the life of the app;
-* otherwise (a store handed to :func:`~hmic_graph.serve.create_app` by a
-  program that may load releases while serving, memory stores included:
-  entity descriptions are read from the live store) a change cannot be
-  noticed cheaply, so nothing derived from the store is cached across
-  requests and every answer is computed afresh, as before caching existed.
+changed, and no longer. The version is the store's generation, a counter
+every committed write raises (see :mod:`hmic_graph.store`), read through
+:class:`hmic_graph.serve.backend.ServedStore`, which also moves a read-only
+handle to new data when another process (``hmic-graph load``) commits.
 
 A cache entry is stored only if the version read *before* the work began
 is still the current one when it ends, so work that overlapped a change is
 never kept; when the version moves on, the whole cache is dropped.
+:data:`NOT_CACHED` is a version under which nothing is kept (for callers
+that cannot see changes).
 """
 
 from __future__ import annotations
@@ -34,43 +21,23 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["NOT_CACHED", "Version", "VersionedCache", "store_version"]
+__all__ = ["NOT_CACHED", "Version", "VersionedCache"]
 
 T = TypeVar("T")
 
 #: The version of a store whose changes cannot be seen: nothing is cached under it.
 NOT_CACHED: object = object()
-_STATIC: tuple[str] = ("static",)
 
 Version = Callable[[], Hashable]
 """Gives the store's current version; equal versions mean equal contents."""
 
 
-def store_version(store: Any, *, static: bool) -> Version:
-    """How to read the version of ``store`` (see the module docstring).
-
-    :param static: the caller promises the store does not change while served.
-    :returns: a function giving the current version, which is
-        :data:`NOT_CACHED` when changes cannot be noticed.
-    """
-    if hasattr(store, "generation"):
-
-        def current() -> Hashable:
-            value = getattr(store, "generation", None)
-            return ("generation", value) if isinstance(value, int) else NOT_CACHED
-
-        return current
-    if static:
-        return lambda: _STATIC
-    return lambda: NOT_CACHED
-
-
 class VersionedCache(Generic[T]):
     """A thread-safe LRU map bounded by entries and by (approximate) bytes, tied to a store version.
 
-    :param version: gives the store's current version (see :func:`store_version`).
+    :param version: gives the store's current version (see the module docstring).
     :param max_bytes: the most the values may weigh in all, as their ``size``
         says; a value heavier than a quarter of it is never kept.
     :param max_entries: the most entries kept.
