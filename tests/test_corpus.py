@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from hmic_graph import load_release, query
@@ -33,12 +33,16 @@ started a new programme with Surrey Police.
 def test_a_page_with_two_releases_gives_two_graphs(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
     graphs = load_corpus([tmp_path])
-    assert sorted(iri.rsplit("/", 1)[-1] for iri in graphs) == ["031-2011", "032-2011"]
+    # Each release's IRI comes from its own text; its number stays as data.
+    numbers = {str(g.value(URIRef(iri), HMIC.releaseNumber)): iri for iri, g in graphs.items()}
+    assert sorted(numbers) == ["031/2011", "032/2011"]
+    assert len({iri.rsplit("/", 1)[-1] for iri in graphs}) == 2
     subjects = {
-        iri.rsplit("/", 1)[-1]: {str(o) for o in g.objects(None, HMIC.about)} for iri, g in graphs.items()
+        number: {str(o) for o in graphs[iri].objects(None, HMIC.about)}
+        for number, iri in numbers.items()
     }
-    assert subjects["031-2011"] == {"https://w3id.org/hmic-graph/id/force/surrey-police"}
-    assert subjects["032-2011"] == {"https://w3id.org/hmic-graph/id/force/sussex-police"}
+    assert subjects["031/2011"] == {"https://w3id.org/hmic-graph/id/force/surrey-police"}
+    assert subjects["032/2011"] == {"https://w3id.org/hmic-graph/id/force/sussex-police"}
 
 
 def test_short_forms_of_a_name_are_one_person() -> None:

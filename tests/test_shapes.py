@@ -388,7 +388,12 @@ CASES = [
             add(REL, SDO.url, URIRef("https://www.hmic.gov.uk/news/b")),
         ),
     ),
-    Case("PressRelease-sourceFile", "an IRI", put(REL, DCTERMS.source, URIRef("file:///x.txt"))),
+    Case("PressRelease-sourceFile", "a number", put(REL, DCTERMS.source, Literal(3))),
+    Case(
+        "PressRelease-sourceFile",
+        "two sources",
+        add(REL, DCTERMS.source, URIRef("https://www.example.org/news/a")),
+    ),
     Case("PressRelease-about", "a person", add(REL, HMIC.about, PERSON)),
     Case("PressRelease-about", "a literal", add(REL, HMIC.about, Literal("Cumbria"))),
     Case("PressRelease-about", "untyped IRI", add(REL, HMIC.about, ID["force/nowhere"])),

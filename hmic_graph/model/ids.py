@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 #: The namespace instance IRIs are minted under unless a caller gives another.
 DEFAULT_BASE = "https://w3id.org/hmic-graph/id/"
@@ -30,18 +29,16 @@ def slugify(text: str) -> str:
     return slug or "unnamed"
 
 
-def release_id_for(*, release_number: str | None, path: str | None, sha256: str) -> str:
-    """The id a release's IRIs are minted from.
+def release_id_for(*, sha256: str) -> str:
+    """The id a release's IRIs are minted from, unless a caller names it: the
+    first 16 hexadecimal digits of the SHA-256 of its text as read.
 
-    The release number printed in the text is the most stable name; else the
-    file name; else a checksum of the text, so a string loaded twice still
-    gets the same IRIs.
+    One rule for every input (a file, a saved page, a string), so a release
+    keeps its IRI when its file is renamed or moved, and the same text
+    always gets the same IRI. A caller that wants another id (a manifest's
+    ``release_id``) passes it to the loader instead.
 
-    >>> release_id_for(release_number="015/2012", path=None, sha256="ab")
-    '015-2012'
+    >>> release_id_for(sha256="3b537c09fbf1200f9f0c6f7e8c1e8c1b2f3a4d5e6f708192a3b4c5d6e7f80912")
+    '3b537c09fbf1200f'
     """
-    if release_number:
-        return slugify(release_number)
-    if path:
-        return slugify(Path(path).stem)
-    return "text-" + sha256[:16]
+    return sha256[:16]
