@@ -83,3 +83,15 @@ def test_a_finer_kind_counts_where_the_answers_use_the_coarse_one(tmp_path: Path
     (tmp_path / "a.json").write_text(json.dumps(expected), encoding="utf-8")
     kinds = evaluate_folder(tmp_path).scores["partner_kinds"]
     assert (kinds.true_positives, kinds.false_positives, kinds.false_negatives) == (2, 0, 0)
+
+
+def test_errors_list_every_miss_and_invention_by_category(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Kent Police praised\n\nKent Police works well with councils.\n", encoding="utf-8"
+    )
+    expected = {"subject": ["Kent Police"], "forces": ["Kent Police", "Essex Police"]}
+    (tmp_path / "a.json").write_text(json.dumps(expected), encoding="utf-8")
+    lines = evaluate_folder(tmp_path).error_lines()
+    assert "forces: 1 missed, 0 invented" in lines
+    assert any(line.split() == ["missed", "a", "essex", "police"] for line in lines)
+    assert any(line.startswith("partner_kinds: 0 missed, 1 invented") for line in lines)

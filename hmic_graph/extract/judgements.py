@@ -16,7 +16,9 @@ from hmic_graph.extract.segment import BlockKind, sentences
 
 _GRADE_CONTEXT = re.compile(
     r"(?:\b(?:graded|judged|rated|assessed)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"
-    r"|\b(?:found\s+to\s+be|been|is|was|are|were|remains|remain)\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?$)",
+    r"|\b(?:found\s+to\s+be|been|is|was|are|were|remains|remain)\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?$"
+    # A verdict after a dash in a title: "Police custody in X – good overall".
+    r"|\s[–—-]\s+$)",
     re.IGNORECASE,
 )
 # "good at X and outstanding at Y": a second grade joined to the first.

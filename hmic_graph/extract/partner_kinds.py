@@ -99,7 +99,8 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
             # council" is one council named before, not a kind.
             continue
         words = [tokens[i][2].lower().replace("’", "'") for i in modifiers]
-        if any(re.sub(r"'s$", "", w) in rules.rejected for w in words):
+        rejected = any(re.sub(r"'s$", "", w) in rules.rejected for w in words)
+        if rejected and not _known(" ".join([*words, word.lower()])):
             continue
         label = " ".join([*words, head])
         written = " ".join([*words, word.lower()])

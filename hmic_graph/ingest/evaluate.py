@@ -190,9 +190,34 @@ class Evaluation:
         }
 
     def error_lines(self) -> list[str]:
-        return [
-            f"{file}: {category}: {kind} {item!r}" for file, category, kind, item in self.errors
-        ]
+        """Every miss and invention, grouped by category as the score table is:
+        a heading per category with its counts, then one line per item."""
+        lines: list[str] = []
+        for category in CATEGORIES:
+            errors = [e for e in self.errors if e[1] == category]
+            if not errors:
+                continue
+            missed = sum(1 for e in errors if e[2] == "missed")
+            lines.append(f"{category}: {missed} missed, {len(errors) - missed} invented")
+            width = max(len(Path(e[0]).stem) for e in errors)
+            for file, _category, kind, item in errors:
+                lines.append(f"  {kind:<9} {Path(file).stem:<{width}}  {_readable(category, item)}")
+        return lines
+
+
+def _readable(category: str, item: Any) -> str:
+    """An item as a reader writes it: speakers and opening words of a quote, a post
+    and its holder, the members of an alliance."""
+    if category == "quotes":
+        speakers, words = item
+        who = " and ".join(sorted(speakers)) or "(no speaker)"
+        return f"{who}: \u201c{words} \u2026\u201d"
+    if category == "posts":
+        label, holder = item
+        return f"{label} \u2014 {holder or '(no holder)'}"
+    if category == "alliances":
+        return " + ".join(sorted(item))
+    return str(item)
 
 
 def _pairs(folder: Path) -> Iterable[tuple[Path, Path]]:

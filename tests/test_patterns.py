@@ -1,0 +1,209 @@
+"""The surface patterns of docs/patterns.md beyond quotes (those are in
+test_quotes.py) and partner kinds (test_partner_kinds.py): subjects written
+as places, alliances written with verbs, report titles without the usual
+cues, named bodies the gazetteer lacks, and posts. Every text is invented."""
+
+from __future__ import annotations
+
+from hmic_graph import extract_release
+from hmic_graph.model.records import Release
+
+
+def _read(text: str) -> Release:
+    return extract_release(text)
+
+
+def _names(release: Release) -> set[str]:
+    return {o.name for o in release.organisations if o.spans}
+
+
+# Subjects written as places, possessives and PCC areas; pages of several releases.
+
+
+def test_custody_in_a_place_is_its_force() -> None:
+    release = _read(
+        "Police custody in North Wales - good overall\n\n"
+        "Custody suites in Wrexham and Caernarfon are safe, inspectors found. The force "
+        "treats detainees well.\n"
+    )
+    assert release.about == ("north-wales-police",)
+
+
+def test_custody_in_two_places_gives_two_subjects() -> None:
+    release = _read("Custody in Norfolk and Suffolk is safe\n\nThe two forces share suites.\n")
+    assert release.about == ("norfolk-constabulary", "suffolk-constabulary")
+
+
+def test_a_possessive_place_in_the_headline_is_its_force() -> None:
+    release = _read(
+        "Greater Manchester's response to missing children needs to improve\n\n"
+        "Inspectors looked at how officers respond.\n"
+    )
+    assert release.about == ("greater-manchester-police",)
+
+
+def test_the_force_area_of_a_place_is_its_force() -> None:
+    release = _read(
+        "Vulnerable people are well protected\n\n"
+        "Police in the force area of Devon and Cornwall protect vulnerable people well.\n"
+    )
+    assert release.about == ("devon-and-cornwall-police",)
+
+
+def test_a_place_named_in_passing_is_no_force() -> None:
+    release = _read(
+        "Kent Police praised\n\nKent Police patrols stations in Essex and Sussex well.\n"
+    )
+    assert {o.key for o in release.organisations} == {"kent-police"}
+
+
+def test_forces_named_through_their_commissioners() -> None:
+    release = _read(
+        "National report on vetting\n\nThe report was sent to the PCCs for Cumbria, "
+        "Lancashire and Cheshire, and to every chief constable in England and Wales.\n"
+    )
+    keys = {o.key for o in release.organisations}
+    assert {"cumbria-constabulary", "lancashire-constabulary", "cheshire-constabulary"} <= keys
+    assert release.about == ()
+
+
+def test_each_numbered_section_of_a_listing_page_has_its_subject() -> None:
+    release = _read(
+        "Efficiency 2015: results for three forces\n\nHMIC published three reports today.\n\n"
+        "1. Kent Police – good\n\nKent Police plans well.\n\n"
+        "2. Essex Police – requires improvement\n\nEssex Police must plan better.\n"
+    )
+    assert release.about == ("kent-police", "essex-police")
+
+
+# Alliances written with verbs; two forces in one sentence are no alliance.
+
+
+def _alliances(text: str) -> set[tuple[str, ...]]:
+    return {a.members for a in _read("Kent Police praised\n\n" + text).alliances}
+
+
+def test_works_jointly_with_two_forces() -> None:
+    assert _alliances(
+        "Kent Police works jointly with Essex Police and Surrey Police on firearms."
+    ) == {("essex-police", "kent-police", "surrey-police")}
+
+
+def test_shares_its_service_with_a_force() -> None:
+    assert _alliances("The force shares its dog unit with Essex Police.") == {
+        ("essex-police", "kent-police")
+    }
+
+
+def test_a_strategic_alliance_between_two_places() -> None:
+    release = _read(
+        "Sussex Police praised\n\nSussex Police works in a strategic alliance between "
+        "Surrey and Sussex on major crime.\n"
+    )
+    assert {a.members for a in release.alliances} == {("surrey-police", "sussex-police")}
+
+
+def test_two_forces_in_one_sentence_are_no_alliance() -> None:
+    assert _alliances("Like Essex Police and Surrey Police, Kent Police was graded good.") == set()
+
+
+# Report titles without the usual cues; short and full forms are one report.
+
+
+def _titles(text: str) -> list[str]:
+    return [r.title for r in _read("Kent Police praised\n\n" + text).reports if r.title]
+
+
+def test_get_the_report_with_the_title_on_the_same_line() -> None:
+    assert _titles("Get the report : Calm Roads: policing the motorways of Kent\n") == [
+        "Calm Roads: policing the motorways of Kent"
+    ]
+
+
+def test_the_national_report_followed_by_its_title() -> None:
+    assert _titles(
+        "The national report Safe at Home: the police response to burglary finds that "
+        "most forces have improved.\n"
+    ) == ["Safe at Home: the police response to burglary"]
+
+
+def test_a_quoted_title_then_which() -> None:
+    assert _titles(
+        "The force has acted on a report, 'Safe at Home: the police response to burglary', "
+        "which was published in 2014.\n"
+    ) == ["Safe at Home: the police response to burglary"]
+
+
+def test_short_and_full_forms_of_one_title_are_one_report() -> None:
+    titles = _titles(
+        "The report, 'Safe at Home: the police response to burglary', is published today.\n\n"
+        "Notes to editors\n\n1. 'Safe at Home' was published in May 2015.\n"
+    )
+    assert titles == ["Safe at Home: the police response to burglary"]
+
+
+def test_a_title_with_a_question() -> None:
+    assert _titles(
+        "The report, Built to Last? A joint inspection of case files, makes six recommendations.\n"
+    ) == ["Built to Last? A joint inspection of case files"]
+
+
+# Named bodies the gazetteer lacks.
+
+
+def test_bodies_named_where_an_organisation_is_expected() -> None:
+    release = _read(
+        "Kent Police praised\n\nThe force works with Coastway Rail and with UK Finance, and "
+        "reports go to NHS England. Healthcare is provided by Brightwell Medical, which "
+        "also serves Essex. Evidence was given to the Marden Inquiry into Road Deaths.\n"
+    )
+    assert {
+        "Coastway Rail",
+        "UK Finance",
+        "NHS England",
+        "Brightwell Medical",
+        "Marden Inquiry into Road Deaths",
+    } <= _names(release)
+
+
+def test_people_days_and_headings_are_not_bodies() -> None:
+    release = _read(
+        "Kent Police praised\n\nJane Doe, HM Inspector of Constabulary, said the force "
+        "works with Jane Doe's team from Monday to Friday.\n"
+    )
+    assert _names(release) == {"Kent Police"}
+
+
+# Posts before the name, in lower case, with His or Her Majesty's.
+
+
+def _posts(text: str) -> set[tuple[str, tuple[str, ...]]]:
+    release = _read("Kent Police praised\n\n" + text)
+    return {(p.label, p.holders) for p in release.posts}
+
+
+def test_post_before_the_name_with_commas() -> None:
+    assert _posts(
+        "HM Inspector of Constabulary for the northern region, Roger Baker, said:\n\n"
+        '"The force has improved."\n'
+    ) == {("HM Inspector of Constabulary for the northern region", ("Roger Baker",))}
+
+
+def test_post_in_lower_case_before_the_name() -> None:
+    assert _posts('HM inspector of constabulary Ann Roe said:\n\n"The force has improved."\n') == {
+        ("HM inspector of constabulary", ("Ann Roe",))
+    }
+
+
+def test_his_majestys_inspector_after_the_name() -> None:
+    assert _posts(
+        '"The force has improved a great deal," said Ann Roe, His Majesty\'s Inspector of '
+        "Constabulary.\n"
+    ) == {("His Majesty's Inspector of Constabulary", ("Ann Roe",))}
+
+
+def test_the_inspection_was_led_by_post_and_name() -> None:
+    assert _posts(
+        "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"
+        '"The service is safe."\n'
+    ) == {("HM Inspector of Fire & Rescue Services", ("Ann Roe",))}
