@@ -9,6 +9,7 @@ does the same for many files on every core.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from hmic_graph.model.errors import HmicGraphError, ReleaseUnreadable
+from hmic_graph.model.errors import HmicGraphError, NotARelease, ReleaseUnreadable
 from hmic_graph.model.iris import IriMinter
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC
-from hmic_graph.model.records import Source
+from hmic_graph.model.records import Release, Source
 from hmic_graph.rdf.build import build_graph, merge_graphs
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def load_release(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     release_id: str | None = None,
+    allow_unrelated: bool = False,
 ) -> Graph:
     """Read one press release and return its knowledge graph.
 
@@ -50,9 +52,12 @@ def load_release(
         line break and names an existing file (or ends in ``.txt``/``.html``).
     :param published: the publication date ``YYYY-MM-DD``, when the text does not say.
     :param base: the namespace instance IRIs are minted under.
-    :param release_id: the id of the release's IRIs (default: its release
-        number, else its file name, else a checksum of its text).
+    :param release_id: the id of the release's IRIs (default: the first 16 hex
+        digits of the SHA-256 of its text, the same whatever the file is called).
+    :param allow_unrelated: load a text that names no inspectorate and no
+        policing body too (see :mod:`hmic_graph.ingest.relevance`).
     :raises ReleaseReadError: the file is missing, a directory, binary, empty or undecodable.
+    :raises NotARelease: the text is no inspection release (unless ``allow_unrelated``).
     :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     :returns: an :class:`rdflib.Graph` with every prefix bound.
 
@@ -70,7 +75,13 @@ def load_release(
         source = read_source(release)
     else:
         source = source_from_text(release)
-    return load_source(source, published=published, base=base, release_id=release_id)
+    return load_source(
+        source,
+        published=published,
+        base=base,
+        release_id=release_id,
+        allow_unrelated=allow_unrelated,
+    )
 
 
 def load_source(
@@ -79,12 +90,20 @@ def load_source(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     release_id: str | None = None,
+    allow_unrelated: bool = False,
 ) -> Graph:
     """The graph of a release already read into a :class:`~hmic_graph.model.records.Source`.
 
+    :raises NotARelease: the text is no inspection release (unless ``allow_unrelated``).
     :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     """
-    graphs = load_parts(source, published=published, base=base, release_id=release_id)
+    graphs = load_parts(
+        source,
+        published=published,
+        base=base,
+        release_id=release_id,
+        allow_unrelated=allow_unrelated,
+    )
     if len(graphs) == 1:
         return next(iter(graphs.values()))
     return merge_graphs(graphs.values(), base=base)
@@ -96,21 +115,33 @@ def load_parts(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     release_id: str | None = None,
+    allow_unrelated: bool = False,
 ) -> dict[str, Graph]:
     """One graph per release in ``source`` (a saved page may hold several), keyed by release IRI.
 
+    A part that is no inspection release (:mod:`hmic_graph.ingest.relevance`)
+    is left out unless ``allow_unrelated``; if no part is a release, the
+    source is refused.
+
+    :raises NotARelease: no part of ``source`` is an inspection release
+        (unless ``allow_unrelated``).
     :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     """
     from hmic_graph.extract import extract_release
     from hmic_graph.extract.sources import split_releases
+    from hmic_graph.ingest.relevance import check_release, is_release
 
     if published is not None:
         _check_date(published)
     parts = split_releases(source)
     graphs: dict[str, Graph] = {}
+    unrelated: Release | None = None
     for index, part in enumerate(parts, start=1):
         part_id = release_id if len(parts) == 1 or release_id is None else f"{release_id}-{index}"
         release = extract_release(part, release_id=part_id, published=published)
+        if not allow_unrelated and not is_release(release):
+            unrelated = release
+            continue
         iri = str(IriMinter(base, release.release_id).release())
         if iri in graphs:
             release = extract_release(
@@ -118,6 +149,8 @@ def load_parts(
             )
             iri = str(IriMinter(base, release.release_id).release())
         graphs[iri] = build_graph(release, base=base)
+    if not graphs and unrelated is not None:
+        check_release(unrelated)  # raises: not one part is a release
     return graphs
 
 
@@ -175,8 +208,7 @@ def store_release(
     try:
         name = release_name(graph)
     except HmicGraphError as exc:
-        where = release if isinstance(release, Path) else None
-        raise HmicGraphError(exc.message, path=where) from None
+        raise HmicGraphError(exc.message, path=release if isinstance(release, Path) else None) from None
     store.add_graph(name, graph)
     return name
 
@@ -223,6 +255,9 @@ def load_corpus(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     progress: Callable[[int, int, Path], None] | None = None,
+    manifest: str | Path | None = None,
+    allow_unrelated: bool = False,
+    skipped: Callable[[NotARelease], None] | None = None,
 ) -> dict[str, Graph]:
     """Load many releases; returns one graph per release, keyed by the release's IRI.
 
@@ -231,18 +266,49 @@ def load_corpus(
     dataset; pass the mapping to :func:`hmic_graph.rdf.export.to_dataset` for
     one named graph per release.
 
+    What a manifest says about a file (:mod:`hmic_graph.ingest.manifest`:
+    the ``manifest`` given, and the ``manifest.csv`` or ``manifest.jsonl`` of
+    each folder in ``paths``) wins over ``published`` and over the text.
+    A file that is no inspection release is passed to ``skipped`` (by
+    default a warning) and the load goes on, unless ``allow_unrelated``.
+
     :param progress: called as ``progress(done, total, path)`` after each release.
+    :param manifest: a manifest for files anywhere in ``paths``.
+    :param allow_unrelated: load texts that are no inspection release too.
+    :param skipped: called with the error of each file left out as no release.
     :raises ReleaseUnreadable: as :func:`load_release`, naming the failing file.
+    :raises ManifestError: a manifest is unreadable or gives a bad value.
     :raises HmicGraphError: two files give one release IRI but different graphs
         (a manifest gives them one id): the second would silently replace the first.
     """
+    from dataclasses import replace
+
     from hmic_graph.extract.sources import read_source
+    from hmic_graph.ingest.manifest import corpus_entries
 
     graphs: dict[str, Graph] = {}
     origin: dict[str, Path] = {}
     files = release_files(paths)
+    entries = corpus_entries(paths, manifest)
     for done, path in enumerate(files, start=1):
-        for name, graph in load_parts(read_source(path), published=published, base=base).items():
+        source, entry = read_source(path), entries.get(path.resolve())
+        if entry is not None and entry.source is not None:
+            source = replace(source, url=entry.source)
+        try:
+            parts = load_parts(
+                source,
+                published=(entry.published or published) if entry is not None else published,
+                base=base,
+                release_id=entry.release_id if entry is not None else None,
+                allow_unrelated=allow_unrelated,
+            )
+        except NotARelease as exc:
+            if skipped is None:
+                warnings.warn(f"{exc}; skipped", stacklevel=2)
+            else:
+                skipped(exc)
+            parts = {}
+        for name, graph in parts.items():
             earlier = graphs.get(name)
             if earlier is not None and set(earlier) != set(graph):
                 raise HmicGraphError(

@@ -14,7 +14,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from hmic_graph.model.iris import IriMinter, slugify
-from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA, WD, bind_prefixes
+from hmic_graph.model.namespaces import (
+    DEFAULT_BASE,
+    HMIC,
+    OA,
+    SCHEMA,
+    WD,
+    bind_prefixes,
+    is_absolute_iri,
+)
 from hmic_graph.model.records import (
     Finding,
     FindingKind,
@@ -119,9 +127,14 @@ class _Builder:
             self.add(r, HMIC.releaseNumber, Literal(release.release_number))
         if release.published:
             self.add(r, DCTERMS.issued, Literal(release.published, datatype=XSD.date))
-        if release.source.url:
-            self.add(r, SCHEMA.url, Literal(release.source.url, datatype=XSD.anyURI))
-        if release.source.path:
+        url = release.source.url
+        if url:
+            self.add(r, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+        # Where the release came from: the page it was published at when known
+        # (a manifest, a saved page's link), else the name of the file read.
+        if url and is_absolute_iri(url):
+            self.add(r, DCTERMS.source, URIRef(url))
+        elif release.source.path:
             self.add(r, DCTERMS.source, Literal(Path(release.source.path).name))
 
     def _organisations(self) -> None:

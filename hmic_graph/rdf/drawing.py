@@ -231,7 +231,7 @@ def _picture(network: networkx.Graph, *, format: str, max_nodes: int) -> bytes:
     # No dates or random ids: the same network gives the same file.
     with matplotlib.rc_context({"svg.hashsalt": "hmic-graph", "svg.fonttype": "none"}):
         metadata: dict[str, Any] = {"Date": None} if format == "svg" else {"Software": None}
-        figure.savefig(out, format=format, dpi=130, metadata=metadata)
+        figure.savefig(out, format=format, dpi=100, metadata=metadata)
     return out.getvalue()
 
 
