@@ -3,41 +3,32 @@
 * a bounded load test: 2,000 requests, 8 at a time, mixing entity pages (HTML
   and Turtle), the index and the bundled competency queries over ``/sparql``;
   it asserts that none fails and prints the latencies (no timing assertions);
-* raw HTTP requests that no client library would normalise (``/id/../..``);
-* one real browser: Debian's chromium driven by chromedriver over the W3C
-  WebDriver protocol (plain HTTP, no selenium): it opens the index, clicks the
-  first force's link and reads the entity page's heading. It is skipped when
-  ``/usr/bin/chromium`` or ``/usr/bin/chromedriver`` is missing; CI installs
-  them with ``apt-get install -y chromium chromium-driver``. The paths can be
-  changed with ``HMIC_GRAPH_CHROMIUM`` and ``HMIC_GRAPH_CHROMEDRIVER``.
+* raw HTTP requests that no client library would normalise (``/id/../..``).
+
+The browser tests are in ``tests/test_pages_browser.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from hmic_graph.ingest.releases import store_release
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.sparql.query import list_queries
 from hmic_graph.store import open_store
-from hmic_graph.ingest.releases import store_release
 
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
@@ -225,107 +216,3 @@ def test_service_and_update_refused_by_the_real_server(server: Server) -> None:
     update = httpx.post(server.url + "/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
     assert update.status_code == 403
     assert httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
-
-
-# --- one real browser ------------------------------------------------------------------------
-
-CHROMIUM = os.environ.get("HMIC_GRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("HMIC_GRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")
-ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C WebDriver element key
-
-
-class WebDriver:
-    """The few W3C WebDriver commands the test needs, over plain HTTP to chromedriver."""
-
-    def __init__(self, url: str, session: str) -> None:
-        self.url = f"{url}/session/{session}"
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = httpx.request(method, self.url + path, json=body, timeout=60)
-        data = response.json()
-        if response.status_code != 200:
-            raise AssertionError(f"WebDriver {method} {path}: {data}")
-        return data["value"]
-
-    def find(self, css: str) -> str:
-        element: str = self.call("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
-        return element
-
-
-@pytest.fixture
-def browser() -> Iterator[WebDriver]:
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not (os.path.isfile(path) and os.access(path, os.X_OK))]
-    if missing:
-        pytest.skip(
-            f"no headless browser: {', '.join(missing)} not found; "
-            "install Debian's `chromium` and `chromium-driver` packages to run this test"
-        )
-    port = free_port()
-    profile = tempfile.mkdtemp(prefix="hmic-chromium-")
-    driver = subprocess.Popen(
-        [CHROMEDRIVER, f"--port={port}", "--allowed-ips=127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://{HOST}:{port}"
-    session = None
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/status", timeout=2).json()["value"]["ready"]:
-                    break
-            except (httpx.HTTPError, ValueError, KeyError):
-                pass
-            if time.monotonic() > deadline or driver.poll() is not None:
-                pytest.fail("chromedriver did not start within 30 s")
-            time.sleep(0.1)
-        capabilities = {
-            "capabilities": {
-                "alwaysMatch": {
-                    "browserName": "chrome",
-                    "pageLoadStrategy": "normal",
-                    "goog:chromeOptions": {
-                        "binary": CHROMIUM,
-                        "args": [
-                            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            "--disable-background-networking", "--disable-component-update",
-                            "--disable-sync", "--no-first-run", "--disable-extensions",
-                            f"--user-data-dir={profile}",
-                        ],
-                    },
-                }
-            }
-        }
-        created = httpx.post(url + "/session", json=capabilities, timeout=90)
-        assert created.status_code == 200, created.text
-        session = created.json()["value"]["sessionId"]
-        web = WebDriver(url, session)
-        web.call("POST", "/timeouts", {"pageLoad": 30_000, "implicit": 5_000, "script": 10_000})
-        yield web
-    finally:
-        if session is not None:
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.delete(f"{url}/session/{session}", timeout=30)
-        _stop(driver)
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def test_browser_follows_a_link_from_the_index_to_an_entity(server: Server, browser: WebDriver) -> None:
-    browser.call("POST", "/url", {"url": server.url + "/"})
-    assert "HMIC press releases" in browser.call("GET", "/title")
-    link = browser.find("#forces a[href^='/id/force/']")
-    name = browser.call("GET", f"/element/{link}/text")
-    href = browser.call("GET", f"/element/{link}/attribute/href")
-    assert name and href
-    browser.call("POST", f"/element/{link}/click", {})
-    deadline = time.monotonic() + 30
-    while not browser.call("GET", "/url").endswith(href) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert browser.call("GET", "/url") == server.url + href
-    heading = browser.find("h1")
-    assert browser.call("GET", f"/element/{heading}/text") == name
-    assert name in browser.call("GET", "/title")
-    # The inline stylesheet was applied, so the CSP hash that allows it is right.
-    header = browser.find("header.site")
-    assert browser.call("GET", f"/element/{header}/css/background-color") == "rgba(244, 246, 248, 1)"
