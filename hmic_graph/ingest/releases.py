@@ -174,18 +174,22 @@ def store_release(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     validate: bool = True,
+    release_id: str | None = None,
 ) -> str:
     """Extract, build and validate one release, then replace its graph in ``store``.
 
     Loading the same release again gives the same graph, so the store does
-    not change (idempotent); loading a changed release replaces exactly
-    its own graph, and other releases keep theirs.
+    not change (idempotent). A release's IRI comes from its text, so a
+    changed text is another release; to replace a release by a corrected
+    text, name it with ``release_id`` (as a manifest does): loading it
+    again replaces exactly its own graph, and other releases keep theirs.
 
     :param release: a :class:`~pathlib.Path` or path string to a text or
         HTML file, or the release text itself (as :func:`load_release`).
     :param published: the publication date ``YYYY-MM-DD``, when the text does not say.
     :param base: the namespace instance IRIs are minted under.
     :param validate: check the graph against the SHACL shapes first.
+    :param release_id: the id of the release's IRIs (default: from its text).
     :returns: the release IRI, which is also the graph's name.
     :raises ReleaseUnreadable: the file is missing, a directory, binary, empty or undecodable.
     :raises ValidationFailed: the graph does not conform; nothing is written.
@@ -200,7 +204,7 @@ def store_release(
     (True, True, True)
     """
     store.ensure_writable()
-    graph = load_release(release, published=published, base=base)
+    graph = load_release(release, published=published, base=base, release_id=release_id)
     if validate:
         from hmic_graph.rdf.validation import validate as run_validation
 
