@@ -11,9 +11,10 @@ import argparse
 import sys
 from typing import Any
 
+from hmic_graph.cli.common import EXIT_OK
+
 __all__ = ["register_commands"]
 
-EXIT_OK = 0
 
 
 def register_commands(subparsers: Any) -> None:

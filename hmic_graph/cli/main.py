@@ -1,10 +1,11 @@
 """The ``hmic-graph`` command: thin wrappers over the Python API.
 
-Exit codes (as pySHACL's):
-
-- 0: success; for ``build`` and ``validate``, the graph conforms to the shapes
-- 1: the graph does not conform (the report is printed; nothing is written)
-- 2: an error: unreadable input, unknown query or format, bad arguments
+:func:`main` parses the arguments, runs the command's handler and turns an
+error into its exit code (the table is in :mod:`hmic_graph.cli.common`:
+0 success, 1 a graph does not conform, 2 an error the user can fix, 3 a
+bug). This module holds the commands on graphs (``build``, ``validate``,
+``query``, ``stats``, ``evaluate``); each other group of commands has its
+own module (:data:`COMMAND_MODULES`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,23 @@ import argparse
 import importlib
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from hmic_graph import __version__
+from hmic_graph.cli.common import (
+    EXIT_ERROR,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    exit_code,
+    parse_bindings,
+    print_query_list,
+    result_text,
+    terminal_progress,
+)
 from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
@@ -25,9 +38,7 @@ if TYPE_CHECKING:
 
     from hmic_graph.ingest.validator_process import ValidatorProcess
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_ERROR = 2
+__all__ = ["COMMAND_MODULES", "EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main"]
 
 #: Modules that add subcommands: each has ``register_commands(subparsers)``
 #: and sets ``handler`` (a function of the parsed arguments returning the exit code).
@@ -164,24 +175,6 @@ def _load_releases(
     return graphs
 
 
-def terminal_progress() -> Callable[[int, int, Path], None] | None:
-    """A progress bar on standard error when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-
-    def report(done: int, total: int, path: Path) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]:<40}"
-        )
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return report
-
-
 def _merge(graphs: dict[str, Graph]) -> Graph:
     from hmic_graph.rdf.build import merge_graphs
 
@@ -311,32 +304,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
-def _result_text(result: object, fmt: str) -> str:
-    text: str = getattr(result, {"table": "to_table", "csv": "to_csv", "json": "to_json"}[fmt])()
-    return text if text.endswith("\n") else text + "\n"
-
-
 def _cmd_query(args: argparse.Namespace) -> int:
-    from hmic_graph.sparql.query import list_queries, query
+    from hmic_graph.sparql.query import query
 
     if args.list or not args.query:
-        for named in list_queries():
-            sys.stdout.write(f"{named.name:<18} {named.description}\n")
+        print_query_list()
         return EXIT_OK
+    bindings = parse_bindings(args.bind) or None
     if args.store:
         if args.data or args.release:
             raise HmicGraphError("--store cannot be combined with --data or --release")
-        from hmic_graph.cli.store import query_store
+        from hmic_graph.store import open_store
 
-        return query_store(args)
-    graph = _graph_from(args.data, args.release)
-    bindings: dict[str, str] = {}
-    for item in args.bind:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
-        bindings[name.lstrip("?")] = value
-    sys.stdout.write(_result_text(query(graph, args.query, bindings=bindings or None), args.format))
+        with open_store(Path(args.store), kind="oxigraph", read_only=True) as store:
+            result = store.query(args.query, bindings=bindings)
+    else:
+        result = query(_graph_from(args.data, args.release), args.query, bindings=bindings)
+    sys.stdout.write(result_text(result, args.format, wide=getattr(args, "wide", False)))
     return EXIT_OK
 
 
@@ -359,7 +343,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         graph,
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class",
     )
-    sys.stdout.write(_result_text(result, args.format))
+    sys.stdout.write(result_text(result, args.format, wide=getattr(args, "wide", False)))
     if args.format == "table":
         sys.stdout.write(f"{len(graph)} triples\n")
     return EXIT_OK
@@ -389,15 +373,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except HmicGraphError as exc:
         sys.stderr.write(f"hmic-graph: error: {exc}\n")
-        return EXIT_ERROR
-    except ValueError as exc:
-        sys.stderr.write(f"hmic-graph: error: {exc}\n")
-        return EXIT_ERROR
+        return exit_code(exc)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("hmic-graph: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # anything else is a bug of ours, not the user's
+        import traceback
+
+        place = traceback.extract_tb(exc.__traceback__)[-1]
+        sys.stderr.write(
+            f"hmic-graph: internal error: {type(exc).__name__}: {exc} "
+            f"(at {Path(place.filename).name}:{place.lineno}); this is a bug in hmic-graph "
+            f"{__version__}, please report it with the command you ran\n"
+        )
+        return EXIT_INTERNAL
 
 
 def _show_warning(

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hmic_graph.cli.common import EXIT_OK
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.serve.settings import MIB, Settings
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register_commands"]
 
-EXIT_OK = 0
 
 _DEFAULTS = Settings()
 #: (flag, Settings field, type, metavar, scale from the flag's unit to the field's, help)

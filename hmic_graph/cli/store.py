@@ -4,7 +4,8 @@
 takes the parsed arguments and returns the exit code (0 success, 1 a release
 did not conform to the shapes, 2 an error), raising
 :class:`~hmic_graph.model.errors.HmicGraphError` for errors the CLI prints.
-:func:`query_store` runs ``hmic-graph query NAME --store DIR``.
+Commands that only read open the store read-only, so they work while
+``serve`` or a ``load`` runs; ``load`` alone takes the write lock.
 
 Nothing heavy is imported here: handlers import what they need when run.
 """
@@ -17,21 +18,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hmic_graph.cli.common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, terminal_progress
 from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
     from hmic_graph.store import ReleaseStore
 
-__all__ = ["PASSWORD_ENV", "query_store", "register_commands"]
+__all__ = ["PASSWORD_ENV", "register_commands"]
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_ERROR = 2
 
 #: Environment variable ``push --user`` reads the password from.
 PASSWORD_ENV = "HMIC_GRAPH_PASSWORD"
 
-_EPILOG = "exit codes: 0 success, 1 a release does not conform (it was skipped), 2 error"
+_EPILOG = "exit codes: 0 success, 1 a release does not conform (it was skipped), 2 error, 3 bug"
 _FORMATS = "trig (default), nquads, turtle, json-ld or nt"
 
 
@@ -209,8 +208,6 @@ def _open(args: argparse.Namespace, *, write: bool = False) -> ReleaseStore:
 
 
 def _progress(done: int, total: int, path: Path) -> None:
-    from hmic_graph.cli.main import terminal_progress
-
     report = terminal_progress()
     if report is not None:
         report(done, total, path)
@@ -365,37 +362,4 @@ def _cmd_push(args: argparse.Namespace) -> int:
             content_type=args.content_type,
         )
     sys.stdout.write(report.to_text() + "\n")
-    return EXIT_OK
-
-
-def query_store(args: argparse.Namespace) -> int:
-    """Run ``hmic-graph query NAME --store DIR``: the query over the store's union.
-
-    Uses ``args.store``, ``args.query``, ``args.bind`` (``VAR=VALUE`` items),
-    ``args.format`` (``table``, ``csv`` or ``json``) and, when present,
-    ``args.list`` and ``args.wait``.
-
-    :raises HmicGraphError: the store cannot be opened, a ``--bind`` item is
-        not ``VAR=VALUE``, or the query fails.
-    """
-    from hmic_graph.sparql.query import list_queries
-
-    if getattr(args, "list", False) or not args.query:
-        for named in list_queries():
-            sys.stdout.write(f"{named.name:<18} {named.description}\n")
-        return EXIT_OK
-    bindings: dict[str, str] = {}
-    for item in getattr(args, "bind", None) or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise HmicGraphError(f"--bind takes VAR=VALUE, got {item!r}")
-        bindings[name.lstrip("?")] = value
-    from hmic_graph.store import open_store
-
-    with open_store(Path(args.store), kind="oxigraph", read_only=True) as store:
-        result = store.query(args.query, bindings=bindings or None)
-    from hmic_graph.cli.main import result_text
-
-    fmt = getattr(args, "format", "table") or "table"
-    sys.stdout.write(result_text(result, fmt, wide=getattr(args, "wide", False)))
     return EXIT_OK
