@@ -1,15 +1,18 @@
-"""Validating shared nodes once gives the same verdicts as validating every node every time.
+"""The cheaper validation gives the verdicts of validating every node with pySHACL every time.
 
-:func:`hmic_graph.rdf.validation.validate` reuses the results of a shared
-node's local checks (forces, inspectorates, concepts, people) across
-releases; ``full=True`` runs pySHACL over every shape and node. The two must
-agree, conforms and the sorted results, on every bundled release and on
-broken graphs, including graphs whose shared nodes are broken, whether the
-broken node is seen for the first time or again.
+:func:`hmic_graph.rdf.validation.validate` proves most graphs conforming
+without pySHACL (:class:`~hmic_graph.rdf.conformance.ConformanceCheck`) and
+reuses the results of a shared node's local checks (forces, inspectorates,
+concepts, people) across releases; ``full=True`` runs pySHACL over every
+shape and node. The two must agree, conforms and the sorted results, on
+every bundled release, on every broken graph of ``test_shapes.py`` (one per
+rule) and on broken release graphs, including graphs whose shared nodes are
+broken, whether the broken node is seen for the first time or again.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,8 +24,13 @@ from hmic_graph.extract.sources import read_source, source_from_text
 from hmic_graph.ingest.releases import load_parts
 from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
 from hmic_graph.model.resources import example_releases
+from hmic_graph.rdf.conformance import ConformanceCheck
 from hmic_graph.rdf.ontology import shapes_graph
 from hmic_graph.rdf.validation import SharedNodeValidator, ValidationReport, validate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from test_shapes import CASES, SAMPLE_PATH, Case  # the broken graphs, one per rule
 
 RELEASES = Path(__file__).resolve().parent / "releases"
 ID = "https://w3id.org/hmic-graph/id/"
@@ -54,10 +62,48 @@ def assert_same_verdict(graph: Graph) -> ValidationReport:
 def test_every_bundled_release_gets_the_full_verdict() -> None:
     graphs = bundled_graphs()
     assert len(graphs) >= 100
+    proof = ConformanceCheck.compile(shapes_graph())
+    assert proof is not None
+    proved = 0
     for name, graph in graphs:
         report = validate(graph)
         full = validate(graph, full=True)
         assert (report.conforms, report.results) == (full.conforms, full.results), name
+        proved += proof.conforms(graph)
+        assert not proof.conforms(graph) or full.conforms, name
+    assert proved >= 100  # the fast path is the one taken
+
+
+@pytest.fixture(scope="module")
+def sample() -> Graph:
+    return Graph().parse(SAMPLE_PATH, format="turtle")
+
+
+def test_the_valid_sample_is_proved_conforming(sample: Graph) -> None:
+    proof = ConformanceCheck.compile(shapes_graph())
+    assert proof is not None and proof.conforms(sample)
+    assert validate(sample) == validate(sample, full=True)
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])
+def test_every_broken_sample_gets_the_full_verdict(case: Case, sample: Graph) -> None:
+    """One broken graph per rule of the shapes: never proved conforming, same results."""
+    data = Graph() + sample
+    case.mutate(data)
+    proof = ConformanceCheck.compile(shapes_graph())
+    assert proof is not None and not proof.conforms(data)
+    assert_same_verdict(data)
+
+
+def test_shapes_the_check_cannot_evaluate_are_left_to_pyshacl() -> None:
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;
+            sh:property [ sh:path <urn:p> ; sh:equals <urn:q> ] .""",
+    )
+    assert ConformanceCheck.compile(shapes) is None
 
 
 @pytest.fixture(scope="module")
@@ -188,14 +234,16 @@ def test_a_broken_shared_node_then_a_sound_one(seed: Graph) -> None:
 
 
 def test_shared_nodes_are_checked_once(seed: Graph) -> None:
+    broken = Graph() + seed  # broken, so that pySHACL runs
+    drop(release, SCHEMA.headline)(broken)
     validator = SharedNodeValidator(shapes_graph())
-    reused = validator._memoised(seed)
+    reused = validator._memoised(broken)
     shapes = {str(shape).rsplit("#", 1)[-1] for shape in reused}
     assert {"InspectedBodyShape", "InspectorateShape", "ConceptShape"} <= shapes
-    first = validator.validate(seed)
+    first = validator.validate(broken)
     kept = len(validator._memo)
     assert kept > 0
-    assert validator.validate(seed) == first
+    assert validator.validate(broken) == first
     assert len(validator._memo) == kept  # the second run computed nothing new for them
 
 
