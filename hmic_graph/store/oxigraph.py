@@ -121,6 +121,15 @@ class OxigraphStore(ReleaseStore):
             else, or RocksDB cannot open it.
         """
         check_store_folder(path, create=create and not read_only)
+        if create and not read_only and not path.exists():
+            # RocksDB makes the store's own folder but not its parents ("data/" in
+            # `--store data/hmic-store`), which the documentation promises too.
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HmicGraphError(
+                    f"cannot create the folder for the store: {exc.strerror or exc}", path=path
+                ) from exc
         if read_only:
             generation = read_generation(path)  # before opening: the data is at least this new
             return cls(_open_read_only(path), path=path, read_only=True, generation=generation)
