@@ -75,8 +75,9 @@ ORDER BY ?speakerName ?text ?postLabel
     "contact-points": """SELECT ?orgName ?label ?telephone ?hours ?opens ?closes WHERE {
   ?o schema:contactPoint ?cp ; schema:name ?orgName .
   ?cp a hmic:ContactPoint ; schema:name ?label ; schema:telephone ?telephone .
-  OPTIONAL { ?cp schema:hoursAvailable ?hours . }
-  OPTIONAL { ?cp schema:hoursAvailable ?hours . ?hours schema:opens ?opens ; schema:closes ?closes . }
+  OPTIONAL { ?cp schema:hoursAvailable ?specification . ?specification schema:description ?hours . }
+  OPTIONAL { ?cp schema:hoursAvailable ?specification .
+             ?specification schema:opens ?opens ; schema:closes ?closes . }
 }
 ORDER BY ?orgName ?telephone ?label ?hours ?opens ?closes
 """,

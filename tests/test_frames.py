@@ -103,3 +103,16 @@ def test_html_table_escapes_and_shortens() -> None:
     assert page.count("<tr>") == 51  # the header and the first 50 rows
     assert "the first 50 of 60 rows" in page
     assert to_html(result, max_rows=2).count("<tr>") == 3
+
+
+def test_a_store_gives_the_same_column_types(seed_graph: Graph) -> None:
+    from hmic_graph.store import open_store
+
+    with open_store(kind="oxigraph") as store:
+        store.add_graph("https://w3id.org/hmic-graph/id/release/seed", seed_graph)
+        for name in ("evidence", "contact-points", "reports"):
+            stored = store.query(name).to_dataframe()
+            direct = query(seed_graph, name).to_dataframe()
+            assert dict(stored.dtypes) == dict(direct.dtypes), name
+        typed = store.query(TYPED).to_dataframe()
+    assert dict(typed.dtypes) == dict(query(Graph(), TYPED).to_dataframe().dtypes)

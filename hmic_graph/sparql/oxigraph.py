@@ -27,6 +27,7 @@ from rdflib import Literal, URIRef
 
 from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
+from hmic_graph.sparql import frames
 from hmic_graph.sparql.catalogue import QueryText, oxigraph_form, resolve
 from hmic_graph.sparql.order import final_order, ordered_rows, row_of
 from hmic_graph.sparql.query import BindingValue, QueryResult, checked_bindings, is_update
@@ -130,26 +131,39 @@ def _answer(result: Any, order: tuple[tuple[str, bool], ...]) -> QueryResult | N
     how to order a key): the caller then lets Oxigraph sort.
     """
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(("ask",), (("true" if bool(result) else "false",),))
+        answer = "true" if bool(result) else "false"
+        return QueryResult(("ask",), ((answer,),), ((frames.XSD_BOOLEAN,),))
     if isinstance(result, ox.QueryTriples):
-        triples = sorted(
-            {
-                (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-                for t in result
-            }
-        )
+        found = [(t.subject, t.predicate, t.object) for t in result]
+        triples = sorted({tuple(from_oxigraph(term) for term in triple) for triple in found})
         return QueryResult(
             ("subject", "predicate", "object"),
             tuple(tuple(str(term) for term in triple) for triple in triples),
+            _kinds(found, 3),
         )
     columns = tuple(v.value for v in result.variables)
-    if not order:
-        return QueryResult(columns, tuple(row_of(tuple(solution)) for solution in result))
     if any(name not in columns for name, _ in order):
         return None
-    keys = [(columns.index(name), descending) for name, descending in order]
-    rows = ordered_rows(result, keys)
-    return None if rows is None else QueryResult(columns, rows)
+    solutions = [tuple(solution) for solution in result]
+    if not order:
+        rows: tuple[tuple[str | None, ...], ...] | None = tuple(map(row_of, solutions))
+    else:
+        rows = ordered_rows(solutions, [(columns.index(name), desc) for name, desc in order])
+    return None if rows is None else QueryResult(columns, rows, _kinds(solutions, len(columns)))
+
+
+def _kinds(solutions: list[tuple[Any, ...]], width: int) -> tuple[tuple[str, ...], ...]:
+    """Per column, the kinds of its terms (:func:`hmic_graph.sparql.frames.column_kinds`)."""
+    literal, named = ox.Literal, ox.NamedNode
+
+    def kind(term: Any) -> str | None:
+        if term is None:
+            return None
+        if type(term) is literal:
+            return str(term.datatype.value)
+        return frames.IRI if type(term) is named else frames.BNODE
+
+    return frames.column_kinds(([kind(term) for term in row] for row in solutions), width)
 
 
 def _substitutions(
