@@ -42,8 +42,10 @@ import threading
 import time
 from typing import Any
 
-__all__ = ["leave_network", "main"]
+__all__ = ["OUT_OF_MEMORY", "answer", "leave_network", "main"]
 
+#: The exit status of a worker that ran out of memory in Python (the engine aborts instead).
+OUT_OF_MEMORY = 3
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 # Oxigraph's syntax errors open with "error at LINE:COLUMN: ".
@@ -158,10 +160,12 @@ def main(argv: list[str]) -> int:
             reply = answer(store, json.loads(line))
         except MemoryError:
             reply = {"error": "memory", "status": 503}
+        except Exception as exc:  # a failure of ours: reported, and the worker carries on
+            reply = {"error": f"the query failed: {type(exc).__name__}: {exc}", "status": 500}
         out.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) + "\n")
         out.flush()
         if reply.get("error") == "memory":
-            return 1  # what failed to allocate may have left the heap in pieces
+            return OUT_OF_MEMORY  # what failed to allocate may have left the heap in pieces
     return 0
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from hmic_graph.serve.protocol import ProtocolError
 from hmic_graph.serve.settings import Settings
+from hmic_graph.serve.worker import OUT_OF_MEMORY
 
 __all__ = ["QueryPool", "Source"]
 
@@ -88,10 +89,13 @@ class _Worker:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
-            readable, _, _ = select.select([fd], [], [], left)
-            if not readable:
+            try:
+                readable, _, _ = select.select([fd], [], [], left)
+                chunk = os.read(fd, 1 << 16) if readable else None
+            except (OSError, ValueError):  # the pipe was closed: the pool is shutting down
+                raise _Gone from None
+            if chunk is None:
                 raise TimeoutError
-            chunk = os.read(fd, 1 << 16)
             if not chunk:
                 raise _Gone
             self._buffer += chunk
@@ -118,7 +122,7 @@ class _Worker:
         try:
             stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             stdin.flush()
-        except (BrokenPipeError, ValueError):  # ValueError: the pipe was closed by stop()
+        except (OSError, ValueError):  # the worker is gone, or stop() closed the pipe
             raise _Gone from None
         return self._line(deadline)
 
@@ -138,7 +142,8 @@ class _Worker:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=1)
         code = self.process.returncode
-        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, 1):
+        # The engine aborts when an allocation fails; the kernel may kill instead.
+        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, OUT_OF_MEMORY):
             return "ran out of memory"
         return f"stopped (exit status {code})"
 
@@ -159,9 +164,20 @@ class QueryPool:
         self._waiting = 0
         self._closed = False
         self._warned = False
-        folder, version = source()
-        for _ in range(settings.query_workers):
-            self._idle.put(self._spawn(folder, version))
+        self._unspawned = settings.query_workers
+
+    def start(self) -> None:
+        """Start the workers not started yet (else each starts with its first query)."""
+        while (worker := self._new_slot()) is not None:
+            self._idle.put(worker)
+
+    def _new_slot(self) -> _Worker | None:
+        with self._lock:
+            if self._unspawned <= 0 or self._closed:
+                return None
+            self._unspawned -= 1
+        folder, version = self.source()
+        return self._spawn(folder, version)
 
     def _spawn(self, folder: Path, version: Hashable) -> _Worker:
         worker = _Worker(folder, version, self.settings)
@@ -203,7 +219,12 @@ class QueryPool:
                 )
             self._waiting += 1
         try:
-            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = self._new_slot() or self._idle.get(
+                    timeout=max(deadline - time.monotonic(), 0.0)
+                )
         except queue.Empty:
             raise ProtocolError(
                 f"the server is busy: every worker was taken for the whole time limit of "
@@ -237,9 +258,9 @@ class QueryPool:
         except _Gone:
             why = worker.died_of()
             self._retire(worker)
-            replacement = self._fresh()
             if self._closed:
                 raise _shutting_down() from None
+            replacement = self._fresh()
             if why == "ran out of memory":
                 raise _out_of_memory(settings) from None
             raise ProtocolError(f"the query failed: its worker {why}", status=503) from None

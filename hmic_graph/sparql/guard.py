@@ -101,11 +101,13 @@ _STRINGS = {
 }
 # An absolute IRI with "://": the engine cannot read it as "<" and an expression.
 _IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*://[^<>\"{}|^`\\\x00-\x20]*>")
+# Where a comment, a string or an IRI may begin.
+_SPECIAL = re.compile("[#'\"<]")
 # Any IRIREF, for finding the query form only.
 _ANY_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Characters that continue a name (variable, prefixed name, language tag) before a keyword.
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_\-\u00b7\u00c0-\U000effff]")
+# Runs of characters that continue a name (variable, prefixed name, language tag).
+_NAME_RUN = re.compile(r"[A-Za-z0-9_\-\u00b7\u00c0-\U000effff]+")
 _NAME_STARTS = "?$:@"
 _WORD = re.compile(r"\s*([A-Za-z]+)")
 _PROLOGUE = re.compile(r"\s*(?:PREFIX\s*[^\s:]*:|BASE(?![A-Za-z]))", re.IGNORECASE)
@@ -126,7 +128,7 @@ def check_query(text: str, *, graph_namespaces: tuple[str, ...] = ()) -> Checked
     >>> check_query("ASK { # x\\rSERVICE <http://127.0.0.1:9999/> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    hmic_graph.sparql.guard.QueryRefused: federated queries (SERVICE) are not allowed here; the query says 'SERVICE' at character 10 (refused even in a comment or next to other words)
+    hmic_graph.sparql.guard.QueryRefused: federated queries (SERVICE) are not allowed here; the query says 'SERVICE' at character 11 (refused even in a comment or next to other words)
     """
     if not text.strip():
         raise QueryRefused("the query is empty", status=400)
@@ -183,36 +185,33 @@ def _scan(text: str, *, comment_ends: str) -> _Scanned:
     with_comments = list(text)
     code = list(text)
     iris: dict[int, str] = {}
-    at, size = 0, len(text)
-    while at < size:
+    comment_end = re.compile("[" + re.escape(comment_ends) + "]")
+    at = 0
+    while (special := _SPECIAL.search(text, at)) is not None:
+        at = special.start()
         char = text[at]
         if char == "#":
-            end = at + 1
-            while end < size and text[end] not in comment_ends:
-                end += 1
+            found_end = comment_end.search(text, at)
+            end = found_end.start() if found_end is not None else len(text)
             code[at:end] = " " * (end - at)
             at = end
             continue
-        if char in "'\"":
-            opener = text[at : at + 3] if text.startswith(char * 3, at) else char
-            found = _STRINGS[opener].match(text, at)
-            if found is None and len(opener) == 3:  # '''x is not long; '' may still be short
-                found = _STRINGS[char].match(text, at)
-            if found is not None:
-                end = found.end()
-                blank = " " * (end - at)
-                with_comments[at:end] = blank
-                code[at:end] = blank
-                at = end
-                continue
-        elif char == "<":
+        if char == "<":
             found = _IRI.match(text, at)
             if found is not None:
                 end = found.end()
                 iris[at] = text[at + 1 : end - 1]
-                blank = " " * (end - at)
-                with_comments[at:end] = blank
-                code[at:end] = blank
+                with_comments[at:end] = code[at:end] = " " * (end - at)
+                at = end
+                continue
+        else:
+            opener = text[at : at + 3] if text.startswith(char * 3, at) else char
+            found = _STRINGS[opener].match(text, at)
+            if found is None and len(opener) == 3:  # three quotes that open no long string
+                found = _STRINGS[char].match(text, at)
+            if found is not None:
+                end = found.end()
+                with_comments[at:end] = code[at:end] = " " * (end - at)
                 at = end
                 continue
         at += 1
@@ -220,15 +219,19 @@ def _scan(text: str, *, comment_ends: str) -> _Scanned:
 
 
 def _keyword_at(text: str, keyword: str) -> list[int]:
-    """Where ``keyword`` stands in ``text`` as the engine might read it (see the module docstring)."""
-    found = []
-    for match in re.finditer(re.escape(keyword), text, re.IGNORECASE):
-        start = back = match.start()
-        while back > 0 and _NAME_CHAR.match(text[back - 1]):
-            back -= 1
-        if back > 0 and text[back - 1] in _NAME_STARTS:
-            continue  # inside a variable, prefixed name or language tag
-        found.append(start)
+    """Where ``keyword`` stands in ``text`` as the engine might read it (see the module docstring).
+
+    A keyword is all letters, so it lies within one run of name characters;
+    a run right after ``?``, ``$``, ``:`` or ``@`` is a variable, a prefixed
+    name or a language tag, and what it holds is no keyword.
+    """
+    pattern = re.compile(re.escape(keyword), re.IGNORECASE)
+    found: list[int] = []
+    for run in _NAME_RUN.finditer(text):
+        start = run.start()
+        if start > 0 and text[start - 1] in _NAME_STARTS:
+            continue
+        found.extend(match.start() for match in pattern.finditer(text, start, run.end()))
     return found
 
 
