@@ -196,6 +196,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.runner.pool.start()
         try:
             yield
         finally:
