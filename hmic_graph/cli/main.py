@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hmic_graph.cli.store",
     "hmic_graph.cli.serve",
     "hmic_graph.cli.docs",
+    "hmic_graph.cli.network",
 )
 
 _EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-validate", action="store_true", help="skip SHACL validation (not recommended)"
     )
+    _corpus_options(build)
 
     validate = commands.add_parser(
         "validate",
@@ -118,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
         help="bind a variable to a literal",
     )
     query.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: show every value whole (default: cut to the terminal width)",
+    )
     query.add_argument("--list", action="store_true", help="list the named queries")
     query.add_argument("--store", metavar="DIR", help="query a store made with `hmic-graph load`")
 
@@ -130,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("releases", nargs="*", metavar="RELEASE")
     stats.add_argument("--data", metavar="FILE", action="append", default=[])
     stats.add_argument("-f", "--format", choices=["table", "csv", "json"], default="table")
+    stats.add_argument("--wide", action="store_true", help="table: show every value whole")
 
     evaluate = commands.add_parser(
         "evaluate",
@@ -157,22 +165,59 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_releases(
-    releases: Sequence[str], *, published: str | None, base: str | None
+    releases: Sequence[str],
+    *,
+    published: str | None,
+    base: str | None,
+    manifest: str | None = None,
+    allow_unrelated: bool = False,
 ) -> dict[str, Graph]:
     from hmic_graph.extract.sources import source_from_text
     from hmic_graph.ingest.releases import load_corpus, load_source
+    from hmic_graph.model.errors import NotARelease
     from hmic_graph.model.namespaces import DEFAULT_BASE
     from hmic_graph.model.resources import example_releases
 
     base = base or DEFAULT_BASE
     if releases:
         paths: list[str | Path] = list(releases)
-        return load_corpus(paths, published=published, base=base, progress=terminal_progress())
+        named = {Path(path).resolve() for path in releases if not Path(path).is_dir()}
+
+        def skipped(error: NotARelease) -> None:
+            # A file named on the command line is refused; one found in a folder is reported.
+            if error.path is not None and Path(error.path).resolve() in named:
+                raise error
+            sys.stderr.write(f"hmic-graph: skipped {error}\n")
+
+        return load_corpus(
+            paths,
+            published=published,
+            base=base,
+            progress=terminal_progress(),
+            manifest=manifest,
+            allow_unrelated=allow_unrelated,
+            skipped=skipped,
+        )
     graphs = {}
     for name, text in example_releases():
         graph = load_source(source_from_text(text, path=name), published=published, base=base)
         graphs[name] = graph
     return graphs
+
+
+def _corpus_options(parser: argparse.ArgumentParser) -> None:
+    """``--manifest`` and ``--allow-unrelated``, for commands that read releases."""
+    parser.add_argument(
+        "--manifest",
+        metavar="FILE",
+        help="CSV or JSON Lines: file, published, source (URL), release_id per release "
+        "(a folder's own manifest.csv or manifest.jsonl is read without this)",
+    )
+    parser.add_argument(
+        "--allow-unrelated",
+        action="store_true",
+        help="load texts that name no inspectorate and no policing body too",
+    )
 
 
 def _merge(graphs: dict[str, Graph]) -> Graph:
@@ -240,7 +285,13 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     from hmic_graph.model.errors import ExportError
     from hmic_graph.rdf.export import RdfFormat, serialize, to_dataset, write_text
 
-    graphs = _load_releases(args.releases, published=args.published, base=args.base)
+    graphs = _load_releases(
+        args.releases,
+        published=args.published,
+        base=args.base,
+        manifest=args.manifest,
+        allow_unrelated=args.allow_unrelated,
+    )
     fmt = (
         RdfFormat.from_name(args.format)
         if args.format
@@ -320,7 +371,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
             result = store.query(args.query, bindings=bindings)
     else:
         result = query(_graph_from(args.data, args.release), args.query, bindings=bindings)
-    sys.stdout.write(result_text(result, args.format, wide=getattr(args, "wide", False)))
+    sys.stdout.write(result_text(result, args.format, wide=args.wide))
     return EXIT_OK
 
 
@@ -343,7 +394,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         graph,
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class",
     )
-    sys.stdout.write(result_text(result, args.format, wide=getattr(args, "wide", False)))
+    sys.stdout.write(result_text(result, args.format, wide=args.wide))
     if args.format == "table":
         sys.stdout.write(f"{len(graph)} triples\n")
     return EXIT_OK
