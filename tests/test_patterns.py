@@ -166,6 +166,14 @@ def test_bodies_named_where_an_organisation_is_expected() -> None:
     } <= _names(release)
 
 
+def test_a_body_in_apposition_to_its_kind() -> None:
+    release = _read(
+        "Kent Police praised\n\nHealthcare is run by a private provider, Copperleaf Health "
+        "Partners, under contract.\n"
+    )
+    assert "Copperleaf Health Partners" in _names(release)
+
+
 def test_people_days_and_headings_are_not_bodies() -> None:
     release = _read(
         "Kent Police praised\n\nJane Doe, HM Inspector of Constabulary, said the force "

@@ -135,3 +135,16 @@ def test_indirect_speech_names_people_but_makes_no_quote() -> None:
     )
     assert release.quotes == ()
     assert [p.name for p in release.people] == ["Ann Roe"]
+
+
+def test_single_quotation_marks() -> None:
+    text = (
+        "‘We found real progress,’ said Jane Doe, HM Inspector of Constabulary.\n\n"
+        "John Smith, Chief Constable of Kent Police, said: ‘We welcome the report's findings.’\n\n"
+        "'The force must keep improving,' added Ms Doe.\n"
+    )
+    assert _said(text) == [
+        (("Jane Doe",), "We found real"),
+        (("John Smith",), "We welcome the"),
+        (("Jane Doe",), "The force must"),
+    ]

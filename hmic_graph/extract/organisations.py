@@ -83,6 +83,7 @@ def find_named_organisations(
 
 def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozenset[str]) -> bool:
     """Whether capitalised words after an organisation cue name an organisation:
+    they stand in apposition to a kind of body ("a private provider, NAME,"),
     an abbreviation leads them ("UK Finance"), a word that ends names of bodies
     closes them ("Network Rail"), or "which" follows; never a person, a place,
     a post, a day or a month."""
@@ -97,8 +98,11 @@ def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozens
     if ctx.gazetteer.places(ctx.text, match.start(1), match.end(1)):
         return False
     following = ctx.text[match.end(1) : match.end(1) + 8]
+    # "a private provider, NAME," names the body in apposition to its kind.
+    in_apposition = ctx.text[match.start() : match.start(1)].rstrip().endswith(",")
     return (
-        tokens[0].isupper()
+        in_apposition
+        or tokens[0].isupper()
         or tokens[-1] in raw["organisation_name_endings"]
         or bool(re.match(r",?\s+which\b", following))
     )

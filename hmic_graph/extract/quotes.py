@@ -76,8 +76,8 @@ def quoted_runs(text: str, span: Span) -> list[_Run]:
     """The quoted runs of the paragraph ``span``, left to right.
 
     A curly or straight double mark opens a run where a word may start; a
-    single mark only at the paragraph's start (elsewhere it is an apostrophe
-    or a title's mark). An opening mark typed where a closing one belongs
+    single mark only where :func:`_single_mark_opens` says (elsewhere it is an
+    apostrophe or a title's mark). An opening mark typed where a closing one belongs
     ("…end.“") closes the run.
     """
     para = text[span.start : span.end]
@@ -85,7 +85,7 @@ def quoted_runs(text: str, span: Span) -> list[_Run]:
     index = 0
     while index < len(para):
         mark = para[index]
-        opens = mark in '“"' or (mark == "‘" and index == 0)
+        opens = mark in '“"' or (mark in "‘'" and _single_mark_opens(para, index))
         if not opens or (index > 0 and not (para[index - 1].isspace() or para[index - 1] in "(:—–-[")):
             index += 1
             continue
@@ -93,8 +93,8 @@ def quoted_runs(text: str, span: Span) -> list[_Run]:
         while close < len(para):
             char = para[close]
             following = para[close + 1 : close + 2]
-            if mark == "‘":
-                if char == "’" and not following.isalpha():
+            if mark in "‘'":
+                if char == ("’" if mark == "‘" else "'") and not following.isalpha():
                     break
             elif char in '”"' or (char == "“" and not following.isalnum()):
                 break
@@ -121,6 +121,14 @@ def quoted_runs(text: str, span: Span) -> list[_Run]:
             )
         index = close + 1
     return runs
+
+
+def _single_mark_opens(para: str, index: int) -> bool:
+    """Single marks open speech only where no apostrophe or title can be: at the
+    paragraph's start, or (curly) after a colon or a sentence's end."""
+    if index == 0:
+        return True
+    return para[index] == "‘" and para[:index].rstrip()[-1:] in (":", ".", "!", "?")
 
 
 @dataclass
