@@ -82,14 +82,14 @@ def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
         if places:
             return tuple(places)
     body = [b for b in ctx.layout.blocks if b.kind is BlockKind.BODY]
-    if body:
-        lead_sentences = sentences(ctx.text, body[0].span)
-        if lead_sentences:
-            lead = lead_sentences[0]
-            if not ctx.lexicon.national_markers.search(lead.of(ctx.text)):
-                found = ctx.forces_in(lead) or _places_standing_for_forces(ctx, lead)
-                if found:
-                    return tuple(found)
+    lead_sentences = sentences(ctx.text, body[0].span) if body else []
+    if lead_sentences:
+        lead = lead_sentences[0]
+        if ctx.lexicon.national_markers.search(lead.of(ctx.text)):
+            return ()
+        found = ctx.forces_in(lead) or _places_standing_for_forces(ctx, lead)
+        if found:
+            return tuple(found)
     return tuple(_found_about(ctx))
 
 
