@@ -20,7 +20,9 @@ SPARQL
     ``/sparql`` speaks the SPARQL 1.1 Protocol for queries: ``GET ?query=``,
     ``POST`` of a form (``query=``) or of an ``application/sparql-query``
     body. Results by ``Accept``: SPARQL JSON (default), XML, CSV or TSV;
-    CONSTRUCT/DESCRIBE as Turtle (default), N-Triples or JSON-LD; 406 when
+    CONSTRUCT/DESCRIBE as Turtle (default), N-Triples or JSON-LD; an HTML
+    page (the query in the form, the rows as a table) when ``text/html`` is
+    preferred to all of those, as a browser's ``Accept`` does; 406 when
     none is acceptable. The model's prefixes may be used without declaring
     them. Every query passes :func:`hmic_graph.sparql.guard.check_query`
     first: ``SERVICE`` and ``LOAD`` anywhere in the text, SPARQL Update, and
@@ -54,7 +56,12 @@ Caching
 
 Pages
     ``/`` lists forces, inspectorates, other bodies, alliances, partners,
-    reports, people and releases; ``/ontology`` is the ontology reference
+    reports, people and releases, with a search box (``/search?q=``: forces,
+    people, reports and releases by name); a release, a force and a person
+    get readable pages (:mod:`hmic_graph.serve.profiles`);
+    ``/id/dataset`` and ``/.well-known/void`` are the VoID/DCAT description
+    of what is served (:func:`hmic_graph.rdf.describe.describe_dataset`),
+    negotiated like any entity; ``/ontology`` is the ontology reference
     (``text/turtle`` gives the ontology itself). HTML is rendered by Jinja2
     with autoescaping, the CSS is inline (no external requests), and every
     response carries a Content-Security-Policy that allows no script at all.
@@ -85,9 +92,11 @@ from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache
 from hmic_graph.serve.negotiation import negotiate
 from hmic_graph.serve.pages import EntityPages, iri_for_path
 from hmic_graph.serve.protocol import (
+    AskOutcome,
     Outcome,
     ProtocolError,
     QueryForm,
+    SelectOutcome,
     media_types_for,
     outcome_of,
     write_outcome,
@@ -211,6 +220,8 @@ def create_app(
             Route("/id/{path:path}", server.entity, methods=["GET"]),
             Route("/sparql", server.sparql, methods=["GET", "POST"]),
             Route("/ontology", server.ontology, methods=["GET"]),
+            Route("/search", server.search, methods=["GET"]),
+            Route("/.well-known/void", server.void, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
@@ -358,7 +369,21 @@ class _Server:
             return _not_acceptable((HTML, "text/turtle"))
         return _html(await run_in_threadpool(_ontology_page), headers={"Vary": "Accept"})
 
+    async def search(self, request: Request) -> Response:
+        from hmic_graph.serve.profiles import search_view
+
+        text = request.query_params.get("q", "")
+        page = await run_in_threadpool(lambda: render("search.html", view=search_view(self.pages, text)))
+        return _html(page)
+
+    async def void(self, request: Request) -> Response:
+        # /.well-known/void (VoID, section 7.2) is the dataset description, as /id/dataset.
+        return await self._represent(request, self.pages.dataset_iri)
+
     async def entity(self, request: Request) -> Response:
+        return await self._represent(request, self._iri(request))
+
+    async def _represent(self, request: Request, iri: URIRef | None) -> Response:
         override = request.query_params.get("format")
         if override is not None:
             chosen: str | None = _FORMAT_PARAMETER.get(override.strip().lower())
@@ -370,7 +395,6 @@ class _Server:
             chosen = negotiate(request.headers.get("accept"), ENTITY_MEDIA_TYPES)
             if chosen is None:
                 return _not_acceptable(ENTITY_MEDIA_TYPES)
-        iri = self._iri(request)
         if iri is None:
             return self._not_found(chosen, request.url.path)
         key = ("entity", str(iri), chosen)
@@ -404,11 +428,10 @@ class _Server:
         if not self.pages.exists(iri, description):
             return 404, "", media_type
         if media_type == HTML:
-            view = self.pages.entity(iri, description)
-            formats = [
-                (name, media, f"{view.path}?format={key}") for name, media, key in _ALTERNATES
-            ]
-            return 200, render("entity.html", view=view, formats=formats), HTML
+            template, context = self.pages.page(iri, description)
+            path = context["view"].path
+            formats = [(name, media, f"{path}?format={key}") for name, media, key in _ALTERNATES]
+            return 200, render(template, formats=formats, **context), HTML
         from hmic_graph.rdf.export import serialize
 
         return 200, serialize(description, format=_EXPORT_FORMATS[media_type]), media_type
@@ -423,6 +446,7 @@ class _Server:
     # -- SPARQL
 
     async def sparql(self, request: Request) -> Response:
+        text: str | None = None
         try:
             text = await self._query_text(request)
             if text is None:
@@ -431,7 +455,7 @@ class _Server:
             if answer is None:
                 version = self.responses.version()
                 form, outcome = await self.runner.run(text)
-                offered = media_types_for(form)
+                offered = (*media_types_for(form), HTML)
                 chosen = negotiate(request.headers.get("accept"), offered)
                 if chosen is None:
                     return _not_acceptable(offered)
@@ -439,12 +463,16 @@ class _Server:
                 # Another request that shared the run may have written it meanwhile.
                 answer = self.responses.get(key)
                 if answer is None:
-                    body = await run_in_threadpool(write_outcome, outcome, chosen)
+                    body = await run_in_threadpool(self._result_body, text, outcome, chosen)
                     answer = (200, body, chosen)
                     size = len(body) + _ENTRY_OVERHEAD
                     self.responses.put(key, answer, size=size, version=version)
         except ProtocolError as exc:
-            return _plain(exc.message, exc.status, headers={"Vary": "Accept", **exc.headers})
+            headers = {"Vary": "Accept", **exc.headers}
+            if text is not None and _browser(request.headers.get("accept")):
+                page = render("sparql.html", query=text, error=exc.message, **self._form_context())
+                return _html(page, status=exc.status, headers=headers)
+            return _plain(exc.message, exc.status, headers=headers)
         _, body, media_type = answer
         return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
 
@@ -453,10 +481,25 @@ class _Server:
         form = self.runner.form_of(text)
         if form is None:
             return None
-        chosen = negotiate(accept, media_types_for(form))
+        chosen = negotiate(accept, (*media_types_for(form), HTML))
         if chosen is None:
             return None
         return self.responses.get(("sparql", text, chosen))
+
+    def _result_body(self, text: str, outcome: Outcome, media_type: str) -> bytes:
+        """A result in ``media_type``; as HTML, the SPARQL page with the query and a table."""
+        if media_type != HTML:
+            return write_outcome(outcome, media_type)
+        from hmic_graph.serve.profiles import results_view
+
+        context: dict[str, Any] = {"query": text, **self._form_context()}
+        if isinstance(outcome, AskOutcome):
+            context["boolean"] = outcome.value
+        elif isinstance(outcome, SelectOutcome):
+            context["results"] = results_view(self.pages, outcome.variables, outcome.rows)
+        else:
+            context["turtle"] = write_outcome(outcome, "text/turtle").decode("utf-8")
+        return render("sparql.html", **context).encode("utf-8")
 
     async def _query_text(self, request: Request) -> str | None:
         """The query of a protocol request, or ``None`` for a plain GET of the form page."""
@@ -509,6 +552,10 @@ class _Server:
     async def _form(self, request: Request) -> Response:
         if negotiate(request.headers.get("accept"), (HTML,)) is None:
             return _plain("the request has no query parameter", 400)
+        return _html(render("sparql.html", **self._form_context()))
+
+    def _form_context(self) -> dict[str, Any]:
+        """What the SPARQL page shows besides a query and its answer."""
         from hmic_graph.sparql.query import list_queries
 
         queries = [
@@ -519,16 +566,14 @@ class _Server:
             }
             for named in list_queries()
         ]
-        page = render(
-            "sparql.html",
-            timeout=self.runner.settings.query_timeout,
-            max_results=self.runner.settings.max_results,
-            max_request_bytes=self.max_request_bytes,
-            prefixes=sorted(self.runner.prefixes),
-            queries=queries,
-            example="SELECT ?force ?name WHERE {\n  ?force a hmic:PoliceForce ; schema:name ?name .\n}\nORDER BY ?name",
-        )
-        return _html(page)
+        return {
+            "timeout": self.runner.settings.query_timeout,
+            "max_results": self.runner.settings.max_results,
+            "max_request_bytes": self.max_request_bytes,
+            "prefixes": sorted(self.runner.prefixes),
+            "queries": queries,
+            "example": "SELECT ?force ?name WHERE {\n  ?force a hmic:PoliceForce ; schema:name ?name .\n}\nORDER BY ?name",
+        }
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -572,6 +617,11 @@ def _html(body: str | bytes, *, status: int = 200, headers: Mapping[str, str] | 
 
 def _plain(message: str, status: int, *, headers: Mapping[str, str] | None = None) -> Response:
     return PlainTextResponse(message + "\n", status_code=status, headers=dict(headers or {}))
+
+
+def _browser(accept: str | None) -> bool:
+    """Whether ``accept`` prefers an HTML page to SPARQL JSON (a browser's does)."""
+    return negotiate(accept, ("application/sparql-results+json", HTML)) == HTML
 
 
 def _not_acceptable(offered: tuple[str, ...]) -> Response:
