@@ -30,7 +30,13 @@ from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.sparql import frames
 from hmic_graph.sparql.catalogue import QueryText, oxigraph_form, resolve
 from hmic_graph.sparql.order import final_order, ordered_rows, row_of
-from hmic_graph.sparql.query import BindingValue, QueryResult, checked_bindings, is_update
+from hmic_graph.sparql.query import (
+    BindingValue,
+    QueryResult,
+    check_page,
+    checked_bindings,
+    is_update,
+)
 from hmic_graph.sparql.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["evaluate", "run"]
@@ -44,9 +50,13 @@ def run(
     query: str | Path | QueryText,
     *,
     bindings: Mapping[str, BindingValue] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run ``query`` on ``db``'s default graph; rows as :func:`hmic_graph.sparql.query.query` gives them.
 
+    :param limit: return at most this many rows of the ordered answer.
+    :param offset: skip this many rows of the ordered answer first.
     :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`.
 
     >>> db = ox.Store()
@@ -54,6 +64,7 @@ def run(
     >>> run(db, "SELECT ?n WHERE { ?s schema:name ?n }").rows
     (('A',),)
     """
+    check_page(limit, offset)
     resolved = query if isinstance(query, QueryText) else resolve(query)
     substitutions = _substitutions(resolved, bindings)
     text = _engine_text(resolved)
@@ -70,10 +81,10 @@ def run(
             if result is not None:
                 answer = _answer(result, plan[1])
                 if answer is not None:
-                    return answer
+                    return answer.page(limit=limit, offset=offset)
         answer = _answer(_evaluate(db, text, substitutions), ())
         assert answer is not None
-        return answer
+        return answer.page(limit=limit, offset=offset)
     except SyntaxError as exc:
         raise _syntax_error(exc, resolved) from exc
     except (OSError, RuntimeError, ValueError, TypeError) as exc:

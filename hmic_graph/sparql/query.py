@@ -82,6 +82,23 @@ class QueryResult:
         for row in self.rows:
             yield dict(zip(self.columns, row, strict=True))
 
+    def page(self, *, limit: int | None = None, offset: int = 0) -> QueryResult:
+        """The rows from ``offset`` on, at most ``limit`` of them (all of them with ``None``).
+
+        Every engine pages this way, after ordering the whole answer by the
+        query's ``ORDER BY``, so consecutive pages never skip or repeat a row.
+
+        :raises InvalidQuery: ``limit`` or ``offset`` is negative.
+
+        >>> QueryResult(("a",), (("1",), ("2",), ("3",))).page(limit=1, offset=1).rows
+        (('2',),)
+        """
+        check_page(limit, offset)
+        if limit is None and offset == 0:
+            return self
+        end = None if limit is None else offset + limit
+        return QueryResult(self.columns, self.rows[offset:end], self.datatypes)
+
     def to_table(self) -> str:
         """The rows as an aligned text table with a header; unbound shows as empty.
 
@@ -142,6 +159,20 @@ class QueryResult:
         return frames.to_html(self)
 
 
+def check_page(limit: int | None, offset: int) -> None:
+    """Refuse a page that cannot be: a negative ``limit`` or ``offset``.
+
+    :raises InvalidQuery: either is negative (or not a whole number).
+    """
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            raise InvalidQuery(
+                f"the {name} must be a whole number of rows, 0 or more, not {value!r}"
+            )
+
+
 def iri(value: str) -> URIRef:
     """An IRI to use as a binding value (plain strings are bound as literals).
 
@@ -161,6 +192,8 @@ def query(
     query: str | Path,
     *,
     bindings: Mapping[str, BindingValue] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a query on ``graph``.
 
@@ -175,6 +208,8 @@ def query(
         plain literal (even if it looks like an IRI: wrap it with :func:`iri`);
         ``int``, ``float`` and ``bool`` become typed literals. Values are
         passed as rdflib ``initBindings``, never pasted into the query text.
+    :param limit: return at most this many rows (a page; see :meth:`QueryResult.page`).
+    :param offset: skip this many rows of the ordered answer first.
     :raises InvalidQuery: the name is unknown (the message lists the names), the
         file cannot be read, the text is not valid SPARQL (with line and
         column), it is an UPDATE, a binding names a variable the query does not
@@ -191,6 +226,7 @@ def query(
     >>> query(g, "ASK { ?p schema:name ?n }", bindings={"n": "B"}).rows
     (('false',),)
     """
+    check_page(limit, offset)
     prepared, label = _resolve(query)
     init = _bindings(bindings, prepared, label)
     if isinstance(graph, Dataset) and not graph.default_union:
@@ -216,7 +252,7 @@ def query(
         columns,
         tuple(tuple(_plain(term) for term in row) for row in solutions),
         frames.column_kinds(([_kind(term) for term in row] for row in solutions), len(columns)),
-    )
+    ).page(limit=limit, offset=offset)
 
 
 def _plain(term: Any) -> str | None:

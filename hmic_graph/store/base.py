@@ -310,7 +310,12 @@ class ReleaseStore(ABC):
         return graph
 
     def query(
-        self, query: str | Path, *, bindings: Mapping[str, BindingValue] | None = None
+        self,
+        query: str | Path,
+        *,
+        bindings: Mapping[str, BindingValue] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> QueryResult:
         """Run a query over the union of the release graphs.
 
@@ -322,11 +327,18 @@ class ReleaseStore(ABC):
         query's ``ORDER BY`` defines (rows it leaves tied may come in another
         order, as SPARQL allows). ``GRAPH ?g { ... }`` ranges over the release graphs.
 
-        :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`.
+        ``limit`` and ``offset`` page the ordered answer as
+        :meth:`~hmic_graph.sparql.query.QueryResult.page` does.
+
+        :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`, or a
+            negative ``limit`` or ``offset``.
         :raises HmicGraphError: the store is closed.
         """
+        from hmic_graph.sparql.query import check_page
+
+        check_page(limit, offset)
         self.ensure_open()
-        return self._run_query(query, bindings)
+        return self._run_query(query, bindings).page(limit=limit, offset=offset)
 
     # --- life cycle -------------------------------------------------------------
 
