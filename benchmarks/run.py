@@ -232,18 +232,7 @@ def bench_single(env: dict[str, str], reps: int, workdir: Path) -> dict[str, Any
         else [sys.executable, "-m", "hmic_graph", "build", "-o", str(workdir / "seed.ttl")]
     )
     baseline = [sys.executable, "-c", "import rdflib, pyshacl"]
-    # The same command with validation kept in one process, to show what the
-    # child process (hmic_graph.ingest.validator_process) buys.
-    one_process = [
-        sys.executable,
-        "-c",
-        "import sys, hmic_graph.ingest.validator_process as v; v._can_fork = lambda: False; "
-        "from hmic_graph.cli.main import main; sys.exit(main(sys.argv[1:]))",
-        "build",
-        "-o",
-        str(workdir / "seed-one-process.ttl"),
-    ]
-    commands = {"baseline": baseline, "build": build, "one_process": one_process}
+    commands = {"baseline": baseline, "build": build}
     for command in commands.values():  # warm the bytecode cache and the disk cache
         timed_run(command, env, workdir)
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
@@ -259,10 +248,6 @@ def bench_single(env: dict[str, str], reps: int, workdir: Path) -> dict[str, Any
         "build_cpu": cpu["build"],
         "baseline_cpu": cpu["baseline"],
         "cpu_ratio": cpu["build"] / cpu["baseline"],
-        "one_process": wall["one_process"],
-        "one_process_ratio": wall["one_process"] / wall["baseline"],
-        "one_process_cpu": cpu["one_process"],
-        "one_process_cpu_ratio": cpu["one_process"] / cpu["baseline"],
         "reps": reps,
     }
 
@@ -455,13 +440,6 @@ def table(results: Results) -> str:
         f"{single['baseline_cpu']:.3f} | 1.00 | |",
         f"| `hmic-graph build -o seed.ttl` | {single['build']:.3f} | **{single['ratio']:.2f}** | "
         f"{single['build_cpu']:.3f} | **{single['cpu_ratio']:.2f}** | <= 1.3 |",
-        f"| the same, validating in one process (no child) | {single['one_process']:.3f} | "
-        f"{single['one_process_ratio']:.2f} | {single['one_process_cpu']:.3f} | "
-        f"{single['one_process_cpu_ratio']:.2f} | |",
-        "",
-        "`build` forks a child that imports pySHACL and reads the shapes while the parent "
-        "extracts the release (`hmic_graph/validator_process.py`); the wall time then "
-        "needs a second free core, and CPU time counts both processes.",
         "",
         "## (b) Corpus: extract, build, validate (pySHACL, per release), store",
         "",

@@ -49,7 +49,6 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert len(queries) == 11 and all("rdflib_ms" in row for row in queries.values())
     assert results.machine["cores"]
     # build with its validator child and build validating in one process write the same bytes
-    assert results.single["one_process"] > 0
     assert (tmp_path / "seed.ttl").read_bytes() == (tmp_path / "seed-one-process.ttl").read_bytes()
     assert "validating in one process" in text
     # (d) the serve benchmark's quick run, with every request answered

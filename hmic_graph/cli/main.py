@@ -36,7 +36,6 @@ from hmic_graph.model.errors import HmicGraphError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from hmic_graph.ingest.validator_process import ValidatorProcess
 
 __all__ = ["COMMAND_MODULES", "EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main"]
 
@@ -274,16 +273,9 @@ def _parse_failure(exc: Exception) -> tuple[str, int | None, int | None]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from hmic_graph.ingest.validator_process import ValidatorProcess, spare_core
-
-    # Started first, so pySHACL loads in the child while the releases are read.
-    with ValidatorProcess(background=not args.no_validate and spare_core()) as validator:
-        return _build(args, validator)
-
-
-def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     from hmic_graph.model.errors import ExportError
     from hmic_graph.rdf.export import RdfFormat, serialize, to_dataset, write_text
+    from hmic_graph.rdf.validation import validate
 
     graphs = _load_releases(
         args.releases,
@@ -307,13 +299,9 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
         except ExportError as exc:
             raise ExportError(exc.message, path=args.output) from exc
 
-    text: str | None = None
     if not args.no_validate:
         for name, graph in graphs.items():
-            validator.submit(graph)
-            if len(graphs) == 1:
-                text = output_text()  # while the child validates
-            report = validator.result()
+            report = validate(graph)
             if not report.conforms:
                 sys.stderr.write(
                     f"{name}: the graph does not conform to the shapes; nothing written\n"
@@ -323,15 +311,12 @@ def _build(args: argparse.Namespace, validator: ValidatorProcess) -> int:
     if not args.no_validate and len(graphs) > 1:
         # Releases that conform alone can still clash when merged (one person
         # spelt two ways under one IRI), so the merged graph is checked too.
-        validator.submit(_merge(graphs))
-        text = output_text()
-        report = validator.result()
+        report = validate(_merge(graphs))
         if not report.conforms:
             sys.stderr.write("the releases conform one by one but not merged; nothing written\n")
             sys.stderr.write(report.to_text() + "\n")
             return EXIT_INVALID
-    if text is None:
-        text = output_text()
+    text = output_text()
     if args.output:
         write_text(text, args.output)
     else:
