@@ -6,7 +6,8 @@ comment, whitespace, line-ending, escape and case variants of ``SERVICE``,
 connection may arrive. A second line of tests skips the guard and hands a
 federated query straight to a worker process, to show that the worker has no
 network at all (a listener that is reachable from the test process stays
-unreached).
+unreached), and checks each of the worker's two barriers (network namespace,
+seccomp filter) on its own.
 """
 
 from __future__ import annotations
@@ -274,8 +275,30 @@ def test_a_worker_cannot_connect_even_without_the_guard(folder: Path, listener: 
         except ProtocolError as exc:  # an engine error reported as such is fine too
             reply = {"error": exc.message, "status": exc.status}
         assert "error" in reply, reply
-        assert "unreachable" in reply["error"].lower() or "network" in reply["error"].lower(), reply
+        # No network in its namespace, and no socket but AF_UNIX under its seccomp filter.
+        assert any(word in reply["error"].lower() for word in ("unreachable", "permission denied")), reply
         time.sleep(0.2)
         assert listener.connections == before
     finally:
         pool.close()
+
+
+def test_the_seccomp_filter_alone_refuses_network_sockets() -> None:
+    """The barrier that works where user namespaces are disabled, checked without the other."""
+    code = (
+        "import ctypes, socket\n"
+        "from hmic_graph.serve.worker import _deny_sockets\n"
+        "why = _deny_sockets(ctypes.CDLL(None, use_errno=True))\n"
+        "if why: print('SKIP', why); raise SystemExit\n"
+        "for family in (socket.AF_INET, socket.AF_INET6):\n"
+        "    try:\n"
+        "        socket.socket(family).close(); print('OPENED', family)\n"
+        "    except PermissionError:\n"
+        "        print('REFUSED', family)\n"
+        "socket.socketpair()[0].close(); print('UNIX OK')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    if out.stdout.startswith("SKIP"):
+        pytest.skip(out.stdout)
+    assert "OPENED" not in out.stdout and out.stdout.count("REFUSED") == 2, out.stdout
+    assert "UNIX OK" in out.stdout

@@ -5,9 +5,9 @@ Started by :class:`hmic_graph.serve.workers.QueryPool` as
 ``store`` the folder, ``memory_bytes`` the cap, ``nice`` the priority
 increment). Before anything else, and while it is still single-threaded, it
 leaves the network: :func:`leave_network` moves it into a new user and
-network namespace, which holds only a loopback interface that is down, so
-no socket it opens can reach any address, and a ``SERVICE`` the engine
-would follow fails with "network unreachable". Then it opens the store
+network namespace, which holds only a loopback interface that is down, and
+installs a seccomp filter under which it can open no network socket, so a
+``SERVICE`` the engine would follow fails. Then it opens the store
 read-only (no lock: a ``load`` may run meanwhile, and this process sees the
 store as it was when opened), caps its memory (``RLIMIT_DATA``: the heap and
 every private writable mapping, where the engine's sorting and joining
@@ -54,22 +54,90 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def leave_network() -> str | None:
-    """Move this process into new user and network namespaces, so it can reach no network.
+    """Take this process off the network: no socket it opens can reach any address.
 
-    Must run while the process has one thread (the kernel refuses
-    ``unshare(CLONE_NEWUSER)`` otherwise).
+    Two barriers, each enough alone, both raised when the kernel allows:
 
-    :returns: ``None`` when done, else why it could not be (not Linux, user
-        namespaces disabled, ...), for the caller to warn about.
+    * new user and network namespaces (``unshare``), whose only interface,
+      loopback, is down: every connection fails with "network unreachable";
+    * a seccomp filter under which ``socket()`` fails for every family but
+      ``AF_UNIX`` (and ``io_uring``, which could open sockets another way, is
+      refused): works where user namespaces are disabled (some containers,
+      Ubuntu's AppArmor policy).
+
+    Must run while the process has one thread: the kernel refuses
+    ``unshare(CLONE_NEWUSER)`` otherwise, and a seccomp filter reaches only
+    the threads started after it.
+
+    :returns: ``None`` when at least one barrier stands, else why neither
+        could be raised (not Linux, both refused), for the caller to warn about.
     """
     if not sys.platform.startswith("linux"):
-        return f"network namespaces need Linux, not {sys.platform}"
+        return f"network isolation needs Linux, not {sys.platform}"
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
-            return f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
-    except (OSError, AttributeError) as exc:
-        return f"unshare is not available: {exc}"
+    except OSError as exc:
+        return f"the C library cannot be loaded: {exc}"
+    namespaces = _unshare(libc)
+    sockets = _deny_sockets(libc)
+    if namespaces is None or sockets is None:
+        return None
+    return f"{namespaces}; {sockets}"
+
+
+def _unshare(libc: Any) -> str | None:
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        return f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_ushort),
+        ("jt", ctypes.c_ubyte),
+        ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint32),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+# Per machine: (AUDIT_ARCH_*, socket's syscall number); io_uring_setup is 425 on both.
+_ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+_IO_URING_SETUP = 425
+_AF_UNIX = 1
+_EACCES = 13
+
+
+def _deny_sockets(libc: Any) -> str | None:
+    """Install the seccomp filter of :func:`leave_network`; ``None`` when done, else why not."""
+    arch = _ARCHES.get(os.uname().machine)
+    if arch is None:
+        return f"no seccomp filter for {os.uname().machine}"
+    audit_arch, socket_call = arch
+    load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | _EACCES
+    program = [
+        (load, 0, 0, 4),  # the calling convention
+        (jump_eq, 0, 7, audit_arch),  # another one (32-bit calls): deny
+        (load, 0, 0, 0),  # the system call's number
+        (jump_ge, 5, 0, 0x40000000),  # x32 calls: deny
+        (jump_eq, 4, 0, _IO_URING_SETUP),
+        (jump_eq, 0, 2, socket_call),  # anything else: allow
+        (load, 0, 0, 16),  # socket's first argument, the address family
+        (jump_eq, 0, 1, _AF_UNIX),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, deny),
+    ]
+    filters = (_SockFilter * len(program))(*(_SockFilter(*step) for step in program))
+    fprog = _SockFprog(len(program), filters)
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        return f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
+    if libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0) != 0:
+        return f"the seccomp filter was refused: {os.strerror(ctypes.get_errno())}"
     return None
 
 
