@@ -551,7 +551,14 @@ class EntityPages:
         return EntityView(
             iri=str(iri),
             title=(
-                known.get(str(iri)) or self.label(iri)
+                # The dataset description's nodes are not in the store: their
+                # names are only in the description.
+                next(
+                    (t for p in LABEL_PREDICATES if (t := _best_literal(description.objects(iri, p)))),
+                    "",
+                )
+                or known.get(str(iri))
+                or self.label(iri)
                 if (iri, None, None) in description
                 else self.curie(str(iri))
             ),
