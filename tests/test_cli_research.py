@@ -135,3 +135,31 @@ def test_build_reads_a_manifest(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     graph = Graph().parse(out)
     (release,) = set(graph.subjects(DCTERMS.source, URIRef("https://example.org/kent")))
     assert (release, DCTERMS.issued, Literal("2015-08-20", datatype=XSD.date)) in graph
+
+
+def test_load_reports_a_text_that_is_no_release_and_goes_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(RECIPE, folder)
+    shutil.copy(KENT, folder)
+    (folder / "manifest.csv").write_text(
+        f"file,published\n{KENT.name},2015-08-20\n", encoding="utf-8"
+    )
+    store = tmp_path / "store"
+    code, _, err = run(capsys, "load", str(folder), "--store", str(store), "--workers", "1")
+    assert code == 0
+    assert RECIPE.name in err and "skipped" in err and "loaded 1 release" in err
+    code, out, _ = run(
+        capsys,
+        "query",
+        "SELECT ?d WHERE { ?r a hmic:PressRelease ; dcterms:issued ?d }",
+        "--store",
+        str(store),
+        "-f",
+        "csv",
+    )
+    assert out.split() == ["d", "2015-08-20"]
+    code, _, err = run(capsys, "load", str(RECIPE), "--store", str(store), "--workers", "1")
+    assert code == 2 and "not an inspection release" in err

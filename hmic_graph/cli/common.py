@@ -17,6 +17,7 @@ subclass to its code; :func:`exit_code` reads it.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_INVALID",
     "EXIT_OK",
+    "add_corpus_options",
     "exit_code",
     "parse_bindings",
     "print_query_list",
@@ -68,6 +70,22 @@ EXIT_CODES: dict[type[HmicGraphError], int] = {
     ExportError: EXIT_ERROR,
     HmicGraphError: EXIT_ERROR,
 }
+
+
+def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """``--manifest`` and ``--allow-unrelated``, for the commands that read releases."""
+    parser.add_argument(
+        "--manifest",
+        metavar="FILE",
+        help="CSV or JSON Lines: file, published, source (URL), release_id per release "
+        "(a folder's own manifest.csv or manifest.jsonl is read without this)",
+    )
+    parser.add_argument(
+        "--allow-unrelated",
+        action="store_true",
+        help="load texts that name no inspectorate and no policing body too "
+        "(by default a file named is refused, one in a folder reported and skipped)",
+    )
 
 
 def exit_code(error: HmicGraphError) -> int:

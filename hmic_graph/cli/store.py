@@ -18,7 +18,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hmic_graph.cli.common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, terminal_progress
+from hmic_graph.cli.common import (
+    EXIT_ERROR,
+    EXIT_INVALID,
+    EXIT_OK,
+    add_corpus_options,
+    terminal_progress,
+)
 from hmic_graph.model.errors import HmicGraphError
 
 if TYPE_CHECKING:
@@ -73,6 +79,7 @@ def register_commands(subparsers: Any) -> None:
         help="processes that extract and validate releases (default: the number of CPUs; "
         "1: all in this process); the store is the same whatever N",
     )
+    add_corpus_options(load)
     load.set_defaults(handler=_cmd_load)
 
     releases = subparsers.add_parser(
@@ -219,21 +226,16 @@ def _cmd_load(args: argparse.Namespace) -> int:
     from hmic_graph.model.namespaces import DEFAULT_BASE
     from hmic_graph.rdf.validation import ValidationReport
 
-    # Expanded before the store is opened: a missing path creates no store.
-    files = release_files(list(args.releases))
-
-    invalid, failed = 0, 0
+    # Checked before the store is opened: a missing path creates no store.
+    release_files(list(args.releases))
 
     def skipped(path: Path, reason: ValidationReport | str) -> None:
-        nonlocal invalid, failed
         _clear_progress()
         if isinstance(reason, ValidationReport):
-            invalid += 1
             sys.stderr.write(
                 f"{path}: does not conform to the shapes; skipped\n{reason.to_text()}\n"
             )
         else:
-            failed += 1
             sys.stderr.write(f"{reason}; skipped\n")
 
     folder = Path(args.store).expanduser()
@@ -241,7 +243,8 @@ def _cmd_load(args: argparse.Namespace) -> int:
     with _open(args, write=True) as store:
         outcome = load_releases(
             store,
-            files,
+            # As given, not expanded: each folder's own manifest is read too.
+            list(args.releases),
             published=args.published,
             base=args.base or DEFAULT_BASE,
             validate=not args.no_validate,
@@ -250,23 +253,28 @@ def _cmd_load(args: argparse.Namespace) -> int:
             skipped=skipped,
             # A load killed half-way leaves every graph whole, the old or the new.
             transactional=True,
+            manifest=args.manifest,
+            allow_unrelated=args.allow_unrelated,
         )
         held, total = len(store.releases()), len(store)
     loaded = len(outcome.loaded)
+    invalid, failed = len(outcome.invalid), len(outcome.errors)
+    # A text that is no release is reported and skipped when found in a
+    # folder; one named on the command line is refused, as `build` does.
+    named = {Path(item).resolve() for item in args.releases if not Path(item).is_dir()}
+    refused = any(Path(path).resolve() in named for path in outcome.unrelated)
     if created and held == 0:
         # Every file was skipped: leave no empty store behind.
         _remove_store(folder)
         where = f"{args.store} not created"
     else:
-        where = (
-            f"{args.store}, which holds {held} release{'s' * (held != 1)} ({total} triples)"
-        )
+        where = f"{args.store}, which holds {held} release{'s' * (held != 1)} ({total} triples)"
     sys.stderr.write(
         f"loaded {loaded} release{'s' * (loaded != 1)} into {where}"
-        + (f"; {invalid + failed} skipped" if invalid + failed else "")
+        + (f"; {skips} skipped" if (skips := invalid + failed + len(outcome.unrelated)) else "")
         + "\n"
     )
-    if failed:
+    if failed or refused:
         return EXIT_ERROR
     return EXIT_INVALID if invalid else EXIT_OK
 

@@ -33,9 +33,9 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError, NotARelease
 from hmic_graph.model.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -60,16 +60,29 @@ class CorpusLoad:
     :param errors: path -> the message of a release that could not be read
         or built, or that has the release IRI of another file in the load
         (it was skipped).
+    :param unrelated: path -> the message of a text that is no inspection
+        release (:mod:`hmic_graph.ingest.relevance`; it was skipped, which is
+        no failure).
     """
 
     loaded: list[str] = field(default_factory=list)
     invalid: dict[str, ValidationReport] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    unrelated: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """Whether every release was loaded."""
+        """Whether every release was loaded (texts that are no release aside)."""
         return not self.invalid and not self.errors
+
+
+class _Task(NamedTuple):
+    """One file to load, with what the manifest or the caller says of it."""
+
+    path: str
+    published: str | None
+    url: str | None
+    release_id: str | None
 
 
 @dataclass(frozen=True)
@@ -80,14 +93,28 @@ class _Outcome:
     results: tuple[ValidationResult, ...] | None = None
     error: str | None = None
     located: bool = False  # the error message names the file
+    unrelated: bool = False  # the text is no inspection release
 
 
-def _build_one(path: str, published: str | None, base: str, validate: bool) -> _Outcome:
-    from hmic_graph.ingest.releases import load_release, release_name
+def _build_one(task: _Task, base: str, validate: bool, allow_unrelated: bool) -> _Outcome:
+    from dataclasses import replace
+
+    from hmic_graph.extract.sources import read_source
+    from hmic_graph.ingest.releases import load_source, release_name
     from hmic_graph.store import encode_graph
 
+    path = task.path
     try:
-        graph = load_release(Path(path), published=published, base=base)
+        source = read_source(Path(path))
+        if task.url is not None:
+            source = replace(source, url=task.url)
+        graph = load_source(
+            source,
+            published=task.published,
+            base=base,
+            release_id=task.release_id,
+            allow_unrelated=allow_unrelated,
+        )
         if validate:
             from hmic_graph.rdf.validation import validate as run_validation
 
@@ -97,14 +124,15 @@ def _build_one(path: str, published: str | None, base: str, validate: bool) -> _
         name = release_name(graph)
         data = encode_graph(name, graph)
     except HmicGraphError as exc:
-        return _Outcome(path, error=str(exc), located=exc.path is not None)
+        unrelated = isinstance(exc, NotARelease)
+        return _Outcome(path, error=str(exc), located=exc.path is not None, unrelated=unrelated)
     return _Outcome(path, name=name, data=data)
 
 
 def _build_chunk(
-    paths: Sequence[str], published: str | None, base: str, validate: bool
+    tasks: Sequence[_Task], base: str, validate: bool, allow_unrelated: bool
 ) -> list[_Outcome]:
-    return [_build_one(path, published, base, validate) for path in paths]
+    return [_build_one(task, base, validate, allow_unrelated) for task in tasks]
 
 
 def _warm_up() -> None:
@@ -140,17 +168,17 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="hmic-graph-parent-watch", daemon=True).start()
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[_Task], size: int) -> Iterator[Sequence[_Task]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _outcomes(
-    paths: Sequence[str],
+    tasks: Sequence[_Task],
     *,
-    published: str | None,
     base: str,
     validate: bool,
+    allow_unrelated: bool,
     workers: int,
     chunk_size: int,
 ) -> Generator[_Outcome, None, None]:
@@ -160,19 +188,19 @@ def _outcomes(
     the workers rather than waiting for the chunks in flight.
     """
     if workers <= 1:
-        for path in paths:
-            yield _build_one(path, published, base, validate)
+        for task in tasks:
+            yield _build_one(task, base, validate, allow_unrelated)
         return
     methods = multiprocessing.get_all_start_methods()
     # Not "fork": the parent may hold an open RocksDB store with its own threads.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
         pending: deque[Future[list[_Outcome]]] = deque()
-        chunks = _chunks(paths, chunk_size)
+        chunks = _chunks(tasks, chunk_size)
         window = 4 * workers
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_build_chunk, chunk, published, base, validate))
+                pending.append(pool.submit(_build_chunk, chunk, base, validate, allow_unrelated))
                 if len(pending) >= window:
                     yield from pending.popleft().result()
             while pending:
@@ -209,6 +237,8 @@ def load_releases(
     progress: Callable[[int, int, Path], None] | None = None,
     skipped: Callable[[Path, ValidationReport | str], None] | None = None,
     transactional: bool = False,
+    manifest: str | Path | None = None,
+    allow_unrelated: bool = False,
 ) -> CorpusLoad:
     """Extract, build, validate and load every release file into ``store``.
 
@@ -231,14 +261,32 @@ def load_releases(
         does not conform, or the message (naming the file) of one that could
         not be read or built.
     :param transactional: write each batch in one transaction (see the module notes).
+    :param manifest: a corpus manifest (:mod:`hmic_graph.ingest.manifest`);
+        each folder's own manifest is read too, and what a manifest says of
+        a file wins over ``published``.
+    :param allow_unrelated: load texts that are no inspection release too;
+        otherwise each is skipped, reported to ``skipped`` with its message
+        and listed in :attr:`CorpusLoad.unrelated`.
     :raises ReleaseUnreadable: a path does not exist, or a folder holds no releases.
+    :raises ManifestError: a manifest is unreadable or gives a bad value.
     :raises HmicGraphError: the store is closed or read-only, or cannot be written.
     """
+    from hmic_graph.ingest.manifest import corpus_entries
     from hmic_graph.ingest.releases import release_files
     from hmic_graph.rdf.validation import ValidationReport
 
     store.ensure_writable()
-    files = [str(p) for p in release_files(list(releases))]
+    paths = list(releases)
+    files = [str(p) for p in release_files(paths)]
+    entries = corpus_entries(paths, manifest)
+    tasks = []
+    for file in files:
+        entry = entries.get(Path(file).resolve())
+        if entry is None:
+            tasks.append(_Task(file, published, None, None))
+        else:
+            date = entry.published or published
+            tasks.append(_Task(file, date, entry.source, entry.release_id))
     count = workers if workers is not None else (os.cpu_count() or 1)
     count = max(1, min(count, len(files) // max(chunk_size, 1) + 1))
     batch: list[tuple[str, bytes]] = []
@@ -246,17 +294,19 @@ def load_releases(
     loaded: set[str] = set()
     result = CorpusLoad()
     outcomes = _outcomes(
-        files,
-        published=published,
+        tasks,
         base=base,
         validate=validate,
+        allow_unrelated=allow_unrelated,
         workers=count,
         chunk_size=max(chunk_size, 1),
     )
     with contextlib.closing(outcomes):
         for done, outcome in enumerate(outcomes, start=1):
             if outcome.error is not None:
-                result.errors[outcome.path] = outcome.error
+                (result.unrelated if outcome.unrelated else result.errors)[outcome.path] = (
+                    outcome.error
+                )
                 if skipped is not None:
                     located = (
                         outcome.error if outcome.located else f"{outcome.path}: {outcome.error}"
