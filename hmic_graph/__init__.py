@@ -41,6 +41,8 @@ _EXPORTS = {
     "RdfFormat": "hmic_graph.rdf.export",
     "HmicGraphError": "hmic_graph.model.errors",
     "ReleaseReadError": "hmic_graph.model.errors",
+    "NotARelease": "hmic_graph.model.errors",
+    "ManifestError": "hmic_graph.model.errors",
     "QueryError": "hmic_graph.model.errors",
     "ValidationFailed": "hmic_graph.model.errors",
     "ExportError": "hmic_graph.model.errors",
@@ -61,6 +63,8 @@ if TYPE_CHECKING:
     from hmic_graph.model.errors import (
         HmicGraphError as HmicGraphError,
     )
+    from hmic_graph.model.errors import ManifestError as ManifestError
+    from hmic_graph.model.errors import NotARelease as NotARelease
     from hmic_graph.model.errors import (
         QueryError as QueryError,
     )
