@@ -25,6 +25,16 @@ class ReleaseContext:
     subjects: tuple[str, ...] = ()
     publisher: str | None = None
     extra_organisations: dict[str, list[Span]] = field(default_factory=dict)
+    # Sentence spans per block: every extractor walks the sentences, and
+    # splitting them again for each was a third of the extraction time.
+    _sentences: dict[Span, list[Span]] = field(default_factory=dict)
+
+    def sentences_of(self, block: Block) -> list[Span]:
+        """The sentence spans of ``block`` (computed once per release)."""
+        found = self._sentences.get(block.span)
+        if found is None:
+            found = self._sentences[block.span] = sentences(self.text, block.span)
+        return found
 
     def mentions_in(self, span: Span) -> list[Mention]:
         # ``mentions`` is in text order (Gazetteer.find), so search from the first
@@ -57,14 +67,14 @@ class ReleaseContext:
         for block in self.layout.blocks:
             long_headline = block.kind is BlockKind.HEADLINE and len(block.text) > 300
             if block.kind is BlockKind.BODY or long_headline:
-                result.extend((block, s) for s in sentences(self.text, block.span))
+                result.extend((block, s) for s in self.sentences_of(block))
         return result
 
     def all_sentences(self) -> list[tuple[Block, Span]]:
         result: list[tuple[Block, Span]] = []
         for block in self.layout.blocks:
             if block.kind in (BlockKind.BODY, BlockKind.NOTE, BlockKind.HEADLINE, BlockKind.QUOTE):
-                result.extend((block, s) for s in sentences(self.text, block.span))
+                result.extend((block, s) for s in self.sentences_of(block))
         return result
 
     def single_subject(self) -> str | None:

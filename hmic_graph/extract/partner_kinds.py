@@ -149,6 +149,7 @@ def _modifiers(
     return taken
 
 
+@functools.cache
 def _known(written: str) -> bool:
     """Whether a written kind is a preferred label of the ontology's scheme."""
     return any(
@@ -157,6 +158,7 @@ def _known(written: str) -> bool:
     )
 
 
+@functools.cache
 def _concept(label: str, written: str) -> tuple[str, str | None]:
     """The concept a written kind names, and the broader concept of one the ontology lacks.
 
