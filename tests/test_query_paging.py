@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -55,3 +56,24 @@ def test_a_page_that_cannot_be_is_refused(
     for store in stores.values():
         with pytest.raises(InvalidQuery, match="whole number of rows"):
             store.query("quotes", limit=limit, offset=offset)
+
+
+def test_the_cli_pages_with_limit_and_offset(
+    seed_graph: Graph, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hmic_graph.cli.main import main
+
+    data = tmp_path / "seed.ttl"
+    seed_graph.serialize(data, format="turtle")
+    whole = query(seed_graph, "mentions")
+    assert (
+        main(
+            ["query", "mentions", "--data", str(data), "-f", "csv", "--limit", "2", "--offset", "1"]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3  # the header and two rows
+    assert lines[1:] == whole.page(limit=2, offset=1).to_csv().strip().splitlines()[1:]
+    with pytest.raises(SystemExit):
+        main(["query", "mentions", "--data", str(data), "--limit", "-3"])

@@ -124,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="table: show every value whole (default: cut to the terminal width)",
     )
+    query.add_argument(
+        "--limit", type=_rows, metavar="N", help="print at most N rows of the ordered answer"
+    )
+    query.add_argument(
+        "--offset", type=_rows, default=0, metavar="N", help="skip the first N rows of the answer"
+    )
     query.add_argument("--list", action="store_true", help="list the named queries")
     query.add_argument("--store", metavar="DIR", help="query a store made with `hmic-graph load`")
 
@@ -340,6 +346,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
+def _rows(text: str) -> int:
+    """A ``--limit``/``--offset`` value: a whole number of rows, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows, not {text!r}")
+    return int(text)
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     from hmic_graph.sparql.query import query
 
@@ -353,9 +366,17 @@ def _cmd_query(args: argparse.Namespace) -> int:
         from hmic_graph.store import open_store
 
         with open_store(Path(args.store), kind="oxigraph", read_only=True) as store:
-            result = store.query(args.query, bindings=bindings)
+            result = store.query(
+                args.query, bindings=bindings, limit=args.limit, offset=args.offset
+            )
     else:
-        result = query(_graph_from(args.data, args.release), args.query, bindings=bindings)
+        result = query(
+            _graph_from(args.data, args.release),
+            args.query,
+            bindings=bindings,
+            limit=args.limit,
+            offset=args.offset,
+        )
     sys.stdout.write(result_text(result, args.format, wide=args.wide))
     return EXIT_OK
 
