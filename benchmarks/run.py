@@ -359,14 +359,15 @@ def _median_ms(action: Callable[[], object], reps: int) -> float:
 def _measure_queries(
     store_dir: Path, reps: int, with_rdflib: bool, only: str | None = None
 ) -> dict[str, Any]:
+    from hmic_graph.model.namespaces import sparql_prefixes
     from hmic_graph.sparql.query import list_queries
     from hmic_graph.sparql.query import query as rdflib_query
-    from hmic_graph.store import _prefixes, open_store
+    from hmic_graph.store import open_store
 
     results: dict[str, Any] = {}
     with open_store(store_dir, create=False) as store:
         db = store.oxigraph  # type: ignore[attr-defined]
-        prefixes = _prefixes()
+        prefixes = sparql_prefixes()
         merged = store.merged() if with_rdflib else None
         for named in list_queries():
             if only is not None and named.name != only:
@@ -409,6 +410,7 @@ class Results:
     seconds: float = 0.0
     quick: bool = False
     serve: str | None = None  # the table of benchmarks/serve.py, without its title
+    scale: dict[str, Any] | None = None  # benchmarks/scale.py: stages, workers, Dask, pages
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -427,6 +429,8 @@ def table(results: Results) -> str:
         "|---|---|",
     ]
     lines += [f"| {key} | {value} |" for key, value in results.machine.items()]
+    if results.scale is not None:
+        lines += ["", _summary(results)]
     single = results.single
     lines += [
         "",
@@ -509,8 +513,57 @@ def table(results: Results) -> str:
     if results.serve is not None:
         lines += ["", "## (d) Serving: `hmic-graph serve` under 8 concurrent clients", ""]
         lines.append(results.serve)
+    if results.scale is not None:
+        import scale
+
+        lines += [
+            "",
+            scale.section(results.scale, largest=_largest(results), workers_rates=_rates(results)),
+        ]
     lines.append("")
     return "\n".join(lines)
+
+
+def _rates(results: Results) -> dict[int, float]:
+    """Releases per second of (b)'s load with the configured workers, by corpus size."""
+    return {row.size: row.fast["releases"] / row.fast["seconds"] for row in results.corpus}
+
+
+def _largest(results: Results) -> int | None:
+    return max((row.size for row in results.corpus), default=None)
+
+
+def _summary(results: Results) -> str:
+    """Issue 15's targets with this run's figures (``benchmarks/scale.py``)."""
+    import scale
+
+    assert results.scale is not None
+    with_naive = [row for row in results.corpus if row.naive is not None]
+    speedup = None
+    if with_naive:
+        row = with_naive[-1]
+        naive = row.naive or {}
+        speedup = (
+            row.size,
+            (row.fast["releases"] / row.fast["seconds"]) / (naive["releases"] / naive["seconds"]),
+        )
+    worst = None
+    if results.queries:
+        size = max(results.queries)
+        ratios = [
+            row["store_ms"] / max(row["raw_ms"], 1e-6)
+            for row in results.queries[size].values()
+            if row is not None
+        ]
+        worst = (size, max(ratios)) if ratios else None
+    return scale.summary(
+        results.scale,
+        single_ratio=results.single.get("ratio"),
+        single_cpu_ratio=results.single.get("cpu_ratio"),
+        speedup=speedup,
+        workers_rates=_rates(results),
+        store_over_raw=worst,
+    )
 
 
 def run(
@@ -555,6 +608,11 @@ def run(
         results.queries[size] = rows
     if serve:
         results.serve = bench_serve(env, workdir, quick=quick)
+    import scale
+
+    results.scale = scale.bench(
+        env, workdir, sizes=sizes, largest_store=stores[largest], quick=quick, reps=query_reps
+    )
     results.seconds = time.perf_counter() - started
     return results
 

@@ -48,9 +48,15 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     queries = results.queries[5]
     assert len(queries) == 11 and all("rdflib_ms" in row for row in queries.values())
     assert results.machine["cores"]
-    # build with its validator child and build validating in one process write the same bytes
-    assert (tmp_path / "seed.ttl").read_bytes() == (tmp_path / "seed-one-process.ttl").read_bytes()
-    assert "validating in one process" in text
+    # issue 15: one summary table of the targets, stages, workers and Dask, first pages
+    assert "## Summary: issue 15's targets" in text
+    assert "## (e) CPU per release of each stage" in text and "| validation |" in text
+    assert "## (f) Corpus load: 1 worker, 2 workers, and the Dask runner" in text
+    assert "## (g) First page (20 rows)" in text
+    assert results.scale is not None
+    corpus = results.scale["corpus"]["5"]
+    assert corpus["one_worker"]["releases"] == 5 and corpus["dask"]["releases"] == 5
+    assert len(results.scale["pages"]) == 11
     # (d) the serve benchmark's quick run, with every request answered
     assert "## (d) Serving" in text and "| **entity pages** |" in text
     assert "Some requests failed" not in text

@@ -1,0 +1,429 @@
+"""Issue 15's measurements for ``benchmarks/run.py``: stages, workers, Dask, first pages, summary.
+
+    python benchmarks/scale.py [--sizes 100,1000] [--stages 200] [--first-page STORE]
+
+What ``run.py`` adds to its report through :func:`bench` and :func:`section`:
+
+* CPU per release of each stage of loading (``benchmarks/stages.py``), with
+  validation as it was before (full pySHACL) measured on the same graphs;
+* loading each corpus with one worker (``load_releases(workers=1)``) and with
+  the Dask runner on a local cluster of 2 single-threaded worker processes
+  (``run_dask`` writing shards, then ``load_shards`` into a new store), with
+  CPU time of every process involved per release;
+* on the largest store, the first page (20 rows) of every named question
+  through ``ReleaseStore.query(name, limit=20)``, and the whole answer;
+* :func:`summary`: one table of issue 15's targets with the measured figures.
+
+Every measurement runs in a fresh process (``scale.py _measure ...``), so
+caches and peak memory are per measurement. Times are medians; CPU times are
+user + system of the measuring process and all its children. The machine may
+be shared: ratios are against baselines measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+#: Releases the stage breakdown is measured on (``--quick``: fewer).
+STAGE_RELEASES = 200
+#: Corpus sizes up to which one worker and Dask are measured (they are slow beyond).
+WORKER_LIMIT = 1_000
+#: Rows of a first page.
+PAGE = 20
+DASK_WORKERS = 2
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure_stages(releases: int) -> dict[str, Any]:
+    """CPU ms per release of each stage (``stages.measure``) on new synthetic releases."""
+    import tempfile
+
+    import stages
+    from generate import write_releases
+
+    with tempfile.TemporaryDirectory(prefix="hmic-stages-") as tmp:
+        write_releases(Path(tmp), releases, seed=5)
+        totals, count = stages.measure(Path(tmp))
+    return {
+        "releases": count,
+        "ms": {name: 1000 * seconds / count for name, seconds in totals.items()},
+    }
+
+
+def measure_one_worker(folder: Path, store_dir: Path) -> dict[str, Any]:
+    """``load_releases(workers=1)`` into a new on-disk store: seconds, CPU, releases."""
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store import open_store
+
+    shutil.rmtree(store_dir, ignore_errors=True)
+    cpu, start = _cpu(), time.perf_counter()
+    with open_store(store_dir) as store:
+        outcome = load_releases(store, [folder], workers=1, transactional=True)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": _cpu() - cpu,
+        "releases": len(outcome.loaded),
+        "failed": len(outcome.invalid) + len(outcome.errors),
+    }
+
+
+def measure_dask(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
+    """The Dask runner on a local cluster of ``workers`` processes, then ``load_shards``.
+
+    The cluster's start is timed apart: on an existing cluster it is not paid.
+    """
+    from distributed import Client, LocalCluster
+
+    from hmic_graph.ingest.dask_runner import load_shards, run_dask
+    from hmic_graph.store import open_store
+
+    shutil.rmtree(store_dir, ignore_errors=True)
+    shards = store_dir.with_name(store_dir.name + "-shards")
+    shutil.rmtree(shards, ignore_errors=True)
+    cpu, start = _cpu(), time.perf_counter()
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        started = time.perf_counter()
+        written = run_dask([folder], shards, scheduler=client)
+        mapped = time.perf_counter()
+        with open_store(store_dir) as store:
+            outcome = load_shards(store, written)
+        done = time.perf_counter()
+    cpu = _cpu() - cpu  # the worker processes are reaped once the cluster is closed
+    shutil.rmtree(shards, ignore_errors=True)
+    return {
+        "seconds": done - started,
+        "map_seconds": mapped - started,
+        "load_seconds": done - mapped,
+        "cluster_start_seconds": started - start,
+        "cpu": cpu,
+        "releases": len(outcome.loaded),
+        "failed": len(outcome.invalid) + len(outcome.errors),
+    }
+
+
+def _median_ms(action: Callable[[], object], reps: int) -> float:
+    action()  # warm: query parsing, Oxigraph's caches
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def measure_pages(store_dir: Path, reps: int) -> dict[str, Any]:
+    """Per named question: rows, first page (``limit=PAGE``) and whole answer, median ms."""
+    from hmic_graph.sparql.catalogue import list_queries
+    from hmic_graph.store import open_store
+
+    found: dict[str, Any] = {}
+    with open_store(store_dir, read_only=True) as store:
+        for named in list_queries():
+            rows = len(store.query(named.name).rows)
+            found[named.name] = {
+                "rows": rows,
+                "first_page_ms": _median_ms(lambda n=named.name: store.query(n, limit=PAGE), reps),
+                "full_ms": _median_ms(lambda n=named.name: store.query(n), reps),
+            }
+    return found
+
+
+def _child(argv: list[str]) -> dict[str, Any]:
+    kind, *rest = argv
+    if kind == "stages":
+        return measure_stages(int(rest[0]))
+    if kind == "one-worker":
+        return measure_one_worker(Path(rest[0]), Path(rest[1]))
+    if kind == "dask":
+        return measure_dask(Path(rest[0]), Path(rest[1]), int(rest[2]))
+    if kind == "pages":
+        return measure_pages(Path(rest[0]), int(rest[1]))
+    raise SystemExit(f"unknown measurement {kind!r}")
+
+
+def measure(args: Sequence[str], env: dict[str, str], cache: Path | None = None) -> dict[str, Any]:
+    """``scale.py _measure ARGS`` in a fresh process; its JSON report (saved in ``cache``)."""
+    if cache is not None and cache.is_file():
+        saved: dict[str, Any] = json.loads(cache.read_text())
+        return saved
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "_measure", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"scale.py _measure {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(report))
+    return report
+
+
+def bench(
+    env: dict[str, str],
+    workdir: Path,
+    *,
+    sizes: Sequence[int],
+    largest_store: Path | None,
+    quick: bool,
+    reps: int,
+) -> dict[str, Any]:
+    """Every measurement of this module; corpora are written to ``workdir`` and removed."""
+    from generate import write_releases
+
+    saved = workdir / "measurements"
+    found: dict[str, Any] = {
+        "stages": measure(
+            ["stages", str(40 if quick else STAGE_RELEASES)], env, saved / "stages.json"
+        ),
+        "corpus": {},
+    }
+    for size in sizes:
+        if size > WORKER_LIMIT:
+            continue
+        folder = workdir / f"scale-releases-{size}"
+        write_releases(folder, size, seed=size)  # the corpus run.py (b) loads
+        one = measure(
+            ["one-worker", str(folder), str(workdir / f"scale-one-{size}")],
+            env,
+            saved / f"one-worker-{size}.json",
+        )
+        dask = measure(
+            ["dask", str(folder), str(workdir / f"scale-dask-{size}"), str(DASK_WORKERS)],
+            env,
+            saved / f"dask-{size}.json",
+        )
+        found["corpus"][str(size)] = {"one_worker": one, "dask": dask}
+        shutil.rmtree(folder)
+        shutil.rmtree(workdir / f"scale-one-{size}", ignore_errors=True)
+        shutil.rmtree(workdir / f"scale-dask-{size}", ignore_errors=True)
+    if largest_store is not None:
+        found["pages"] = measure(
+            ["pages", str(largest_store), str(reps)], env, saved / "pages.json"
+        )
+    return found
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def section(found: dict[str, Any], *, largest: int | None, workers_rates: dict[int, float]) -> str:
+    """Markdown: (e) stages, (f) workers and Dask, (g) first pages."""
+    import stages
+
+    stage = found["stages"]
+    lines = [
+        "## (e) CPU per release of each stage of loading",
+        "",
+        f"`benchmarks/stages.py` on {stage['releases']} synthetic releases, process CPU time; "
+        "validation as loading runs it (a Python proof of conformance, pySHACL for any graph "
+        "it cannot prove, shared nodes' checks reused), and for reference full pySHACL over "
+        "every shape and node, as before, on the same graphs.",
+        "",
+        "| stage | CPU ms per release |",
+        "|---|---:|",
+    ]
+    lines += [f"| {name} | {_fmt(stage['ms'][name])} |" for name in stages.STAGES]
+    lines.append(f"| all | {_fmt(sum(stage['ms'][name] for name in stages.STAGES))} |")
+    lines.append(f"| {stages.REFERENCE} | {_fmt(stage['ms'][stages.REFERENCE])} |")
+    if found["corpus"]:
+        lines += [
+            "",
+            "## (f) Corpus load: 1 worker, 2 workers, and the Dask runner on 2 workers",
+            "",
+            "Into a new on-disk store each. 2 workers: (b). Dask: a `LocalCluster` of "
+            f"{DASK_WORKERS} single-threaded worker processes, `run_dask` (shards of 64 "
+            "releases) then `load_shards`; the cluster's start is shown apart (an existing "
+            "cluster does not pay it). CPU: user + system of every process, per release.",
+            "",
+            "| releases | 1 worker rel/s | CPU ms/rel | 2 workers rel/s | Dask 2 workers rel/s "
+            "| CPU ms/rel | Dask / 2 workers | cluster start s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size, row in sorted(found["corpus"].items(), key=lambda kv: int(kv[0])):
+            one, dask = row["one_worker"], row["dask"]
+            one_rate = one["releases"] / one["seconds"]
+            dask_rate = dask["releases"] / dask["seconds"]
+            two = workers_rates.get(int(size))
+            ratio = f"**{two / dask_rate:.2f}x** slower" if two else ""
+            lines.append(
+                f"| {int(size):,} | {_fmt(one_rate)} | {_fmt(1000 * one['cpu'] / one['releases'])} | "
+                f"{_fmt(two) if two else ''} | {_fmt(dask_rate)} | "
+                f"{_fmt(1000 * dask['cpu'] / dask['releases'])} | {ratio} | "
+                f"{_fmt(dask['cluster_start_seconds'])} |"
+            )
+    pages = found.get("pages")
+    if pages and largest is not None:
+        lines += [
+            "",
+            f"## (g) First page ({PAGE} rows) and whole answer on the {largest:,}-release store",
+            "",
+            f"`ReleaseStore.query(name, limit={PAGE})` and `ReleaseStore.query(name)`, median ms.",
+            "",
+            "| query | rows | first page ms | whole answer ms |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, row in pages.items():
+            lines.append(
+                f"| {name} | {row['rows']:,} | **{_fmt(row['first_page_ms'])}** | "
+                f"{_fmt(row['full_ms'])} |"
+            )
+    return "\n".join(lines)
+
+
+def summary(
+    found: dict[str, Any],
+    *,
+    single_ratio: float | None,
+    single_cpu_ratio: float | None,
+    speedup: tuple[int, float] | None,
+    workers_rates: dict[int, float],
+    store_over_raw: tuple[int, float] | None,
+) -> str:
+    """One table: issue 15's targets and what this run measured."""
+    import stages
+
+    ms = found["stages"]["ms"]
+    rows = [
+        (
+            "validation CPU per release (full pySHACL before)",
+            f"{_fmt(ms['validation'])} ms ({_fmt(ms[stages.REFERENCE])} ms)",
+            "<= 15 ms",
+            ms["validation"] <= 15,
+        ),
+        (
+            "CPU per release: extraction / build / validation / N-Quads",
+            " / ".join(_fmt(ms[name]) for name in stages.STAGES) + " ms",
+            "",
+            None,
+        ),
+    ]
+    if speedup is not None:
+        rows.append(
+            (
+                f"corpus load, 2 workers / naive ({speedup[0]:,} releases)",
+                f"{speedup[1]:.2f}x",
+                ">= 4x",
+                speedup[1] >= 4,
+            )
+        )
+    for size, row in sorted(found["corpus"].items(), key=lambda kv: int(kv[0])):
+        one, dask = row["one_worker"], row["dask"]
+        two = workers_rates.get(int(size))
+        rows.append(
+            (
+                f"releases/s at {int(size):,}: 1 worker / 2 workers / Dask 2 workers",
+                f"{_fmt(one['releases'] / one['seconds'])} / {_fmt(two) if two else '-'} / "
+                f"{_fmt(dask['releases'] / dask['seconds'])}",
+                "",
+                None,
+            )
+        )
+        if two:
+            slower = two / (dask["releases"] / dask["seconds"])
+            rows.append(
+                (
+                    f"Dask 2 workers vs `load --workers 2` ({int(size):,} releases)",
+                    f"{slower:.2f}x the time",
+                    "<= 1.2x",
+                    slower <= 1.2,
+                )
+            )
+    pages = found.get("pages")
+    if pages:
+        slowest = max(pages.items(), key=lambda kv: kv[1]["first_page_ms"])
+        rows.append(
+            (
+                "slowest first page of a named question (largest store)",
+                f"{_fmt(slowest[1]['first_page_ms'])} ms ({slowest[0]})",
+                "< 100 ms",
+                slowest[1]["first_page_ms"] < 100,
+            )
+        )
+    if store_over_raw is not None:
+        rows.append(
+            (
+                f"whole answers, worst store / raw pyoxigraph ({store_over_raw[0]:,} releases)",
+                f"{store_over_raw[1]:.2f}x",
+                "<= 2x",
+                store_over_raw[1] <= 2,
+            )
+        )
+    if single_ratio is not None and single_cpu_ratio is not None:
+        rows.append(
+            (
+                "`hmic-graph build` / `import rdflib, pyshacl` (wall; CPU)",
+                f"{single_ratio:.2f}; {single_cpu_ratio:.2f}",
+                "<= 1.3",
+                single_ratio <= 1.3,
+            )
+        )
+    lines = [
+        "## Summary: issue 15's targets",
+        "",
+        "| measure | this run | target | met |",
+        "|---|---:|---:|---|",
+    ]
+    for measure_name, value, target, met in rows:
+        verdict = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {measure_name} | {value} | {target} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measure":
+        print(json.dumps(_child(argv[1:])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100", help="corpus sizes, comma-separated")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--first-page", type=Path, help="a store to measure first pages on")
+    args = parser.parse_args(argv)
+    import os
+    import tempfile
+
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="hmic-scale-") as tmp:
+        found = bench(
+            env,
+            Path(tmp),
+            sizes=[int(s) for s in args.sizes.split(",")],
+            largest_store=args.first_page,
+            quick=args.quick,
+            reps=3,
+        )
+    sys.stdout.write(section(found, largest=None, workers_rates={}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
