@@ -492,6 +492,7 @@ CASES = [
         put(COUNCIL, SKOS.prefLabel, Literal("council", lang="en")),
     ),
     Case("PartnerKind-inScheme", "other scheme", put(COUNCIL, SKOS.inScheme, ID["judgement"])),
+    Case("PartnerKind-broader", "a literal", add(COUNCIL, SKOS.broader, Literal("local authority"))),
     # concepts
     Case("ConceptShape", "blank node", blank(SOME_PROGRESS)),
     Case("Concept-prefLabel", "missing", drop(SOME_PROGRESS, SKOS.prefLabel)),
