@@ -96,7 +96,7 @@ def exit_code(error: HmicGraphError) -> int:
     """
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
-            return EXIT_CODES[cls]  # type: ignore[index]
+            return EXIT_CODES[cls]
     return EXIT_ERROR  # pragma: no cover - HmicGraphError is in the table
 
 

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import functools
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from hmic_graph.model.errors import ResourceError
 from hmic_graph.model.resources import read_text
+from hmic_graph.rdf.terms import from_oxigraph
 
 
 def _parse_turtle(text: str, name: str) -> Graph:
     """``text`` parsed into a new rdflib graph, with the file's prefixes bound.
 
-    pyoxigraph, when installed, parses Turtle 20-30 times faster than
-    rdflib (about 3 ms against 40-60 ms for each bundled file, measured in
-    ``benchmarks/``); its triples are converted to the same rdflib terms.
-    Without it, or if it rejects the text, rdflib parses as before.
+    pyoxigraph parses, much faster than rdflib (``benchmarks/`` measures it);
+    its terms become rdflib terms through :mod:`hmic_graph.rdf.terms`, blank
+    nodes as new ones for each file. Text pyoxigraph rejects is parsed again
+    by rdflib, which raises the error reported.
+
+    :raises ResourceError: the text is not Turtle.
     """
     graph = _parse_turtle_oxigraph(text)
     if graph is not None:
@@ -35,43 +39,22 @@ def _parse_turtle(text: str, name: str) -> Graph:
 
 
 def _parse_turtle_oxigraph(text: str) -> Graph | None:
-    """The graph of ``text`` parsed by pyoxigraph, or ``None`` (not installed, or a parse error)."""
-    try:
-        import pyoxigraph as ox
-    except ImportError:
-        return None
-    from rdflib import BNode, URIRef
-
-    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
-    iris: dict[str, URIRef] = {}
+    """The graph of ``text`` parsed by pyoxigraph, or ``None`` when it rejects the text."""
     blanks: dict[str, BNode] = {}
-    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
 
     def term(value: object) -> Node:
-        if isinstance(value, named):
-            found = iris.get(value.value)
-            if found is None:
-                found = iris[value.value] = URIRef(value.value)
-            return found
-        if isinstance(value, blank):
+        if type(value) is ox.BlankNode:
             node = blanks.get(value.value)
             if node is None:
                 node = blanks[value.value] = BNode()
             return node
-        if isinstance(value, literal):
-            if value.language:
-                return Literal(value.value, lang=value.language)
-            datatype = value.datatype.value
-            if datatype == xsd_string:
-                return Literal(value.value)
-            return Literal(value.value, datatype=iris.get(datatype) or URIRef(datatype))
-        raise TypeError(f"unexpected term {value!r}")
+        return from_oxigraph(value)
 
     try:
         parser = ox.parse(text, format=ox.RdfFormat.TURTLE)
         triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
         prefixes = dict(parser.prefixes)
-    except (SyntaxError, ValueError, TypeError):
+    except (SyntaxError, ValueError):
         return None  # rdflib parses again and reports the error as it always has
     graph = Graph()
     for prefix, namespace in prefixes.items():

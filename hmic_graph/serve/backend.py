@@ -178,13 +178,13 @@ _BATCH = 256
 
 
 def _to_ox(term: Node) -> Any:
-    from hmic_graph.sparql.terms import to_oxigraph
+    from hmic_graph.rdf.terms import to_oxigraph
 
     return to_oxigraph(term)
 
 
 def _from_ox(term: Any) -> Node:
-    from hmic_graph.sparql.terms import from_oxigraph
+    from hmic_graph.rdf.terms import from_oxigraph
 
     return from_oxigraph(term)
 

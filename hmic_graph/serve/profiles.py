@@ -192,7 +192,7 @@ def _select(pages: EntityPages, text: str, **bindings: Node) -> list[dict[str, N
     """The rows of a SELECT over the union of the release graphs, ``bindings`` substituted."""
     import pyoxigraph
 
-    from hmic_graph.sparql.terms import from_oxigraph, to_oxigraph
+    from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 
     substitutions = {pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
     solutions: Any = pages.backend.oxigraph.query(_PREFIXES + text, substitutions=substitutions)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from hmic_graph.sparql.terms import plain_value
+from hmic_graph.rdf.terms import plain_value
 
 __all__ = ["final_order", "ordered_rows", "row_of"]
 

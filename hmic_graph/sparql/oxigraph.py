@@ -37,7 +37,7 @@ from hmic_graph.sparql.query import (
     checked_bindings,
     is_update,
 )
-from hmic_graph.sparql.terms import from_oxigraph, to_oxigraph
+from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["evaluate", "run"]
 

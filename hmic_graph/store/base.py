@@ -26,7 +26,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.model.namespaces import HMIC, SCHEMA, bind_prefixes, is_absolute_iri
-from hmic_graph.sparql.terms import from_oxigraph, to_oxigraph
+from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 
 if TYPE_CHECKING:
     from hmic_graph.sparql.query import BindingValue, QueryResult

@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from hmic_graph.model.errors import HmicGraphError, StoreLocked
-from hmic_graph.sparql.terms import from_oxigraph, to_oxigraph
+from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.store.base import ReleaseStore, Triple, _last_of_each, encode_triples
 from hmic_graph.store.datatypes import NORMALISED_TO, restore_datatype
 from hmic_graph.store.folders import (

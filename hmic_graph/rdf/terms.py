@@ -1,8 +1,8 @@
 """The one conversion of RDF terms between pyoxigraph and rdflib.
 
-Every module that moves a term from one library to the other (the store,
-the Oxigraph query engine, the server's lookups, the ontology parser) uses
-these two functions, so a literal means the same thing on both sides:
+Every module that moves a term from one library to the other (the ontology
+parser, the store, the Oxigraph query engine, the server's lookups) uses
+these functions, so a literal means the same thing on both sides:
 ``xsd:string`` literals become plain rdflib literals, language tags and
 datatypes are kept as they are.
 """
