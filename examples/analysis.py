@@ -55,7 +55,7 @@ def main(argv: list[str]) -> list[Path]:
     return [
         judgements_chart(judgements, out / "judgements.png"),
         partner_kinds_chart(partners, out / "partner-kinds.png"),
-        write_network(graph, out / "network.png"),
+        write_network(graph, out / "network.png", max_nodes=300),
     ]
 
 
