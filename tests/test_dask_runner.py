@@ -32,7 +32,8 @@ Main = Callable[[list[str]], int]
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Ten files: the seed, three dev releases, five synthetic ones and an empty file."""
+    """Eleven files: the seed, three dev releases, five synthetic ones, an empty file and a
+    recipe (no release); a manifest gives one release its date, URL and id."""
     folder = tmp_path_factory.mktemp("releases")
     name, text = example_releases()[0]
     (folder / Path(name).name).write_text(text, encoding="utf-8")
@@ -40,6 +41,12 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(DEV / dev, folder / dev)
     generate.write_releases(folder, 5, seed=4)
     (folder / "zz-empty.txt").write_text("", encoding="utf-8")
+    shutil.copy(DEV / "024_lemon-loaf-recipe.txt", folder / "zz-recipe.txt")
+    (folder / "manifest.csv").write_text(
+        "file,published,source,release_id\n"
+        "005_kent-crime-data.txt,2014-03-27,https://example.org/kent,kent-2014\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -78,7 +85,7 @@ def test_dask_on_two_workers_gives_the_store_of_load_workers_2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     shards = run_dask([releases], tmp_path / "shards", scheduler=client, partition_size=3)
-    assert [shard.index for shard in shards] == [0, 3, 6, 9]
+    assert [shard.index for shard in shards] == [0, 3, 6, 9]  # 11 files, 3 a partition
     assert read_shards(tmp_path / "shards") == shards
 
     skipped: list[tuple[Path, ValidationReport | str]] = []
@@ -87,8 +94,10 @@ def test_dask_on_two_workers_gives_the_store_of_load_workers_2(
             store, tmp_path / "shards", batch_size=4, skipped=lambda p, r: skipped.append((p, r))
         )
     assert len(done.loaded) == 9
+    assert "https://w3id.org/hmic-graph/id/release/kent-2014" in done.loaded  # the manifest's id
     assert list(done.errors) == [str(releases / "zz-empty.txt")]
-    assert [path.name for path, _reason in skipped] == ["zz-empty.txt"]
+    assert list(done.unrelated) == [str(releases / "zz-recipe.txt")]
+    assert [path.name for path, _reason in skipped] == ["zz-empty.txt", "zz-recipe.txt"]
 
     assert main(["load", str(releases), "--store", str(tmp_path / "cli"), "--workers", "2"]) == 2
     assert export(main, tmp_path / "dask", capsys) == export(main, tmp_path / "cli", capsys)

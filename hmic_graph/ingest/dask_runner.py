@@ -72,6 +72,7 @@ def run_dask(
     published: str | None = None,
     base: str = DEFAULT_BASE,
     validate: bool = True,
+    manifest: str | Path | None = None,
     allow_unrelated: bool = False,
     partition_size: int = PARTITION_SIZE,
     scheduler: Any = None,
@@ -82,6 +83,8 @@ def run_dask(
         :func:`hmic_graph.ingest.releases.release_files` does, on this machine).
         Workers read the files by these paths, so they must see them too.
     :param shards: the folder the workers write the shards to (created if missing).
+    :param manifest: a corpus manifest; each folder's own is read too, as
+        :func:`hmic_graph.ingest.corpus.load_releases` reads them.
     :param partition_size: release files per partition.
     :param scheduler: what :meth:`dask.bag.Bag.compute` runs on: a
         :class:`distributed.Client`, a scheduler name (``"processes"``,
@@ -90,7 +93,9 @@ def run_dask(
     :returns: the shards, in input order.
     :raises HmicGraphError: Dask is not installed, or ``partition_size`` is below 1.
     :raises ReleaseUnreadable: a path does not exist, or a folder holds no releases.
+    :raises ManifestError: a manifest is unreadable or gives a bad value.
     """
+    from hmic_graph.ingest.manifest import corpus_entries
     from hmic_graph.ingest.releases import release_files
 
     try:
@@ -99,22 +104,31 @@ def run_dask(
         raise HmicGraphError('the Dask runner needs Dask: pip install "hmic-graph[dask]"') from exc
     if partition_size < 1:
         raise HmicGraphError(f"partition_size must be at least 1, not {partition_size}")
-    files = [str(p) for p in release_files(list(releases))]
+    paths = list(releases)
+    files = [str(p) for p in release_files(paths)]
+    entries = corpus_entries(paths, manifest)
+    items = []
+    for index, file in enumerate(files):
+        entry = entries.get(Path(file).resolve())
+        told: dict[str, str | None] = {"published": published, "url": None, "release_id": None}
+        if entry is not None:
+            # What a manifest says of a file, as load_releases reads it.
+            told = {
+                "published": entry.published or published,
+                "url": entry.source,
+                "release_id": entry.release_id,
+            }
+        items.append((index, file, told))
     folder = Path(shards)
     folder.mkdir(parents=True, exist_ok=True)
-    options = {
-        "published": published,
-        "base": base,
-        "validate": validate,
-        "allow_unrelated": allow_unrelated,
-    }
-    bag = db.from_sequence(list(enumerate(files)), partition_size=partition_size)  # type: ignore[no-untyped-call]
+    options = {"base": base, "validate": validate, "allow_unrelated": allow_unrelated}
+    bag = db.from_sequence(items, partition_size=partition_size)  # type: ignore[no-untyped-call]
     written = bag.map_partitions(_run_partition, str(folder), options).compute(scheduler=scheduler)
     return sorted((_shard(folder, int(index)) for index in written), key=lambda s: s.index)
 
 
 def _run_partition(
-    items: Sequence[tuple[int, str]], folder: str, options: dict[str, Any]
+    items: Sequence[tuple[int, str, dict[str, Any]]], folder: str, options: dict[str, Any]
 ) -> list[int]:
     """Process one partition's files and write its shard; returns the shard's index."""
     from hmic_graph.ingest.pipeline import process_file
@@ -126,8 +140,8 @@ def _run_partition(
     shard = _shard(Path(folder), index)
     data = bytearray()
     entries = []
-    for _position, path in items:
-        output = process_file(path, **options)
+    for _position, path, told in items:
+        output = process_file(path, **told, **options)
         entry = output.to_dict()
         if output.loaded:
             entry["start"], entry["end"] = len(data), len(data) + len(output.data)
@@ -235,7 +249,8 @@ def push_shards(
 class _Accepted:
     """Which releases of the shards to write, by the rules of ``load_releases``.
 
-    An error or a non-conforming release is recorded and skipped; a release
+    An error, a text that is no release, or a non-conforming release is
+    recorded and skipped; a release
     IRI given again by a file with other data is refused (it would replace
     another text), and given again with the same data is written again
     (the store keeps one copy).
@@ -258,7 +273,8 @@ class _Accepted:
             path = str(entry["source"])
             if entry.get("error") is not None:
                 error = str(entry["error"])
-                self.result.errors[path] = error
+                found = self.result.unrelated if entry.get("unrelated") else self.result.errors
+                found[path] = error
                 self._skip(path, error if entry.get("located") else f"{path}: {error}")
                 continue
             report = entry.get("report")

@@ -18,11 +18,11 @@ runner's store ends up the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError, NotARelease
 from hmic_graph.model.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class ReleaseOutput:
 
     Exactly one of three outcomes: loaded (``name`` and ``data`` set),
     invalid (``report`` does not conform; ``data`` is empty) or failed
-    (``error`` set).
+    (``error`` set; ``unrelated`` when the text is no inspection release).
 
     :param source: the file (or name) the text came from.
     :param name: the release IRI, the name of its graph in a store.
@@ -48,6 +48,7 @@ class ReleaseOutput:
         not built.
     :param error: why the text could not be read or built.
     :param located: whether ``error`` already names the file.
+    :param unrelated: the error is that the text is no inspection release.
     """
 
     source: str
@@ -56,6 +57,7 @@ class ReleaseOutput:
     report: ValidationReport | None = None
     error: str | None = None
     located: bool = False
+    unrelated: bool = False
 
     @property
     def loaded(self) -> bool:
@@ -70,6 +72,7 @@ class ReleaseOutput:
             "report": self.report.to_dict() if self.report is not None else None,
             "error": self.error,
             "located": self.located,
+            "unrelated": self.unrelated,
         }
 
 
@@ -77,15 +80,20 @@ def process_file(
     path: str | Path,
     *,
     published: str | None = None,
+    url: str | None = None,
+    release_id: str | None = None,
     base: str = DEFAULT_BASE,
     validate: bool = True,
     allow_unrelated: bool = False,
 ) -> ReleaseOutput:
     """Read the release file ``path`` and run :func:`process_text`'s steps on it.
 
-    The release IRI comes from the text (a checksum of it), not from where
-    the file is, so the same file gives the same graph wherever it is processed.
-    Problems with the file or its text are returned (``error``), not raised.
+    The release IRI comes from ``release_id``, else the release number, else
+    a checksum of the text, never from where the file is, so the same file
+    gives the same graph wherever it is processed. Problems with the file or
+    its text are returned (``error``), not raised.
+
+    :param url: where the release was published (what a manifest says).
     """
     from hmic_graph.extract.sources import read_source
 
@@ -93,7 +101,9 @@ def process_file(
         source = read_source(path)
     except HmicGraphError as exc:
         return ReleaseOutput(str(path), error=str(exc), located=exc.path is not None)
-    return _process(str(path), source, published, base, validate, allow_unrelated)
+    if url is not None:
+        source = replace(source, url=url)
+    return _process(str(path), source, published, release_id, base, validate, allow_unrelated)
 
 
 def process_text(
@@ -101,6 +111,8 @@ def process_text(
     *,
     name: str | None = None,
     published: str | None = None,
+    url: str | None = None,
+    release_id: str | None = None,
     base: str = DEFAULT_BASE,
     validate: bool = True,
     allow_unrelated: bool = False,
@@ -110,6 +122,9 @@ def process_text(
     :param name: the file name the text had: errors name it, and it is the
         output's ``source``. The release IRI does not depend on it.
     :param published: the publication date ``YYYY-MM-DD``, when the text does not say.
+    :param url: where the release was published.
+    :param release_id: the id of the release's IRIs (default: its release
+        number, else a checksum of its text).
     :param base: the namespace instance IRIs are minted under.
     :param validate: check the graph against the shapes; a release that does
         not conform is returned with its report and no data.
@@ -121,16 +136,17 @@ def process_text(
 
     key = name if name is not None else "<text>"
     try:
-        source = source_from_text(text, path=name)
+        source = source_from_text(text, path=name, url=url)
     except HmicGraphError as exc:
         return ReleaseOutput(key, error=str(exc), located=exc.path is not None)
-    return _process(key, source, published, base, validate, allow_unrelated)
+    return _process(key, source, published, release_id, base, validate, allow_unrelated)
 
 
 def _process(
     key: str,
     source: Source,
     published: str | None,
+    release_id: str | None,
     base: str,
     validate: bool,
     allow_unrelated: bool,
@@ -139,7 +155,13 @@ def _process(
     from hmic_graph.store import encode_graph
 
     try:
-        graph = load_source(source, published=published, base=base, allow_unrelated=allow_unrelated)
+        graph = load_source(
+            source,
+            published=published,
+            base=base,
+            release_id=release_id,
+            allow_unrelated=allow_unrelated,
+        )
         report = None
         if validate:
             from hmic_graph.rdf.validation import validate as run_validation
@@ -150,5 +172,10 @@ def _process(
         name = release_name(graph)
         data = encode_graph(name, graph)
     except HmicGraphError as exc:
-        return ReleaseOutput(key, error=str(exc), located=exc.path is not None)
+        return ReleaseOutput(
+            key,
+            error=str(exc),
+            located=exc.path is not None,
+            unrelated=isinstance(exc, NotARelease),
+        )
     return ReleaseOutput(key, name=name, data=data, report=report)
