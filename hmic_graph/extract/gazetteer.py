@@ -221,6 +221,7 @@ class Gazetteer:
             rf"(?![\w-])"
         )
         self._lookup_full = {self._norm(f): k for f, k in full_forms.items()}
+        self._place_preposition = lexicon().place_preposition
 
     @staticmethod
     def _norm(form: str) -> str:
@@ -254,8 +255,15 @@ class Gazetteer:
         lists = [
             (m.group(1) or m.group(2), m.start(1) if m.group(1) else m.start(2))
             for m in self._short_list.finditer(text)
+            if not self._place_after_preposition(text, m)
         ]
-        lists.extend((m.group(1), m.start(1)) for m in self._cued_list.finditer(text))
+        names = [(f[0], f[1]) for f in found]
+        lists.extend(
+            (m.group(1), m.start(1))
+            for m in self._cued_list.finditer(text)
+            # "British Transport Police in Kent": the cue's "police" is part of a name.
+            if not any(s <= m.start() < e for s, e in names)
+        )
         for group, offset in lists:
             for item in self._short_item.finditer(group):
                 key = self.short_key(item.group())
@@ -271,6 +279,18 @@ class Gazetteer:
                 result.append(Mention(Span(start, end), key, form))
                 last_end = end
         return result
+
+    def _place_after_preposition(self, text: str, match: re.Match[str]) -> bool:
+        """Whether a list of places followed only by a verb ("have", "share") stands
+        after a preposition of place ("stations in Kent and Sussex have"): there the
+        places are where something is, not forces."""
+        if match.group(1) is None:
+            return False
+        following = text[match.end(1) : match.end(1) + 40].lower()
+        if re.match(r"\s+(?:police|forces|constabularies)\b", following):
+            return False
+        before = text[max(0, match.start(1) - 30) : match.start(1)]
+        return bool(self._place_preposition.search(before))
 
     def short_key(self, form: str) -> str | None:
         """The force a short name ("Norfolk", "Devon & Cornwall") stands for."""

@@ -47,6 +47,8 @@ class Lexicon:
     unquoted_titles: tuple[re.Pattern[str], ...]
     unquoted_titles_in_notes: tuple[re.Pattern[str], ...]
     inspector_post: re.Pattern[str]
+    alliance_pattern: re.Pattern[str]
+    place_preposition: re.Pattern[str]
 
     def inspectorate_for_post(self, label: str, published: str | None) -> str | None:
         """The gazetteer id of the inspectorate an inspector's post belongs to."""
@@ -112,4 +114,14 @@ def lexicon() -> Lexicon:
             re.compile(p) for p in raw["unquoted_title_patterns"]["notes_only"]
         ),
         inspector_post=re.compile(raw["inspector_post_pattern"]),
+        alliance_pattern=re.compile(
+            "|".join(
+                [words_pattern(raw["alliance_words"]).pattern, *raw["alliance_patterns"]]
+            ),
+            re.IGNORECASE,
+        ),
+        # A preposition of place ending the text before a place: "stations in".
+        place_preposition=re.compile(
+            rf"\b(?i:{'|'.join(raw['place_prepositions'])})\s+$"
+        ),
     )

@@ -50,7 +50,34 @@ def _context_pattern() -> re.Pattern[str]:
     word = r"[A-Z][\w'’&-]*"
     return re.compile(
         rf"\b(?:{cues})\s+(?:the\s+)?({word}(?:\s+{word}){{1,3}})"
-        r"(?=\s*[,.;:)]|\s+(?:has|have|is|was|which|and|to|in|on|for|had)\b)"
+        # then punctuation, a linking word or a verb in the present ("… results in").
+        r"(?=\s*[,.;:)]|\s+(?:has|have|is|was|which|and|to|in|on|for|had|[a-z]{3,}s)\b)"
+    )
+
+
+@functools.cache
+def _opening_sentence_pattern() -> re.Pattern[str]:
+    """Two to five capitalised words opening a sentence, a line or a bullet and ending
+    in a word that ends names of bodies, then a verb or an apposition ("Network Rail
+    told …", "- Action Fraud, the national reporting centre …")."""
+    endings = "|".join(re.escape(e) for e in lexicon().raw["organisation_name_endings"])
+    word = r"[A-Z][\w'’-]*"
+    return re.compile(
+        rf"(?:^[ \t]*(?:[-•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
+        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings}))"
+        r"(?=\s*,|\s+[a-z])",
+        re.MULTILINE,
+    )
+
+
+@functools.cache
+def _list_item_pattern() -> re.Pattern[str]:
+    """A capitalised name that follows another body in a list ("Network Rail, Transport
+    for London and …")."""
+    word = r"[A-Z][\w'’-]*"
+    return re.compile(
+        rf"(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)(?:the\s+)?"
+        rf"({word}(?:\s+(?:(?:of|for|&|and)\s+)?{word}){{1,4}})(?=\s*[,.;:)]|\s+and\s+[a-z])"
     )
 
 
@@ -78,7 +105,27 @@ def find_named_organisations(
     for match in _context_pattern().finditer(ctx.text):
         if _named_in_context(ctx, match, people):
             _add(ctx, match.group(1), match.start(1), found)
+    for match in _opening_sentence_pattern().finditer(ctx.text):
+        if _plain_name(ctx, match.group(1), match.start(1), people):
+            _add(ctx, match.group(1), match.start(1), found)
+    # A capitalised name listed after a body found is a body too.
+    for _name, span in sorted(found, key=lambda item: item[1]):
+        item = _list_item_pattern().match(ctx.text, span.end)
+        if item is not None and _plain_name(ctx, item.group(1), item.start(1), people):
+            _add(ctx, item.group(1), item.start(1), found)
     return sorted(found, key=lambda item: item[1])
+
+
+def _plain_name(ctx: ReleaseContext, name: str, start: int, people: frozenset[str]) -> bool:
+    """Whether capitalised words can name a body: no person, place, post, day or month."""
+    tokens = [t for t in name.split() if t[0].isupper()]
+    raw = ctx.lexicon.raw
+    excluded = {*raw["weekday_names"], *_MONTHS, *(h.rstrip(".") for h in raw["honorifics"])}
+    if any(t.rstrip(".") in excluded or t.lower() in ctx.lexicon.post_words for t in tokens):
+        return False
+    if name in people or any(tokens[-1] == p.split()[-1] for p in people):
+        return False
+    return not ctx.gazetteer.places(ctx.text, start, start + len(name))
 
 
 def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozenset[str]) -> bool:

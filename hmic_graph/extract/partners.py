@@ -67,29 +67,23 @@ def extract_partners(
 
 
 def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
-    """Collaborations between named forces ("the strategic alliance with X")."""
+    """Collaborations between named forces ("the strategic alliance with X",
+    "Cleveland shares its custody contract with Durham", "run in collaboration
+    with A and B", "A and B have a joint major crime team")."""
     alliances: dict[tuple[str, ...], Alliance] = {}
-    subject = ctx.single_subject()
+    pattern = ctx.lexicon.alliance_pattern
     for block, sentence in ctx.all_sentences():
         chunk = sentence.of(ctx.text)
-        word = ctx.lexicon.alliance_words.search(chunk)
+        word = pattern.search(chunk)
         if word is None:
             continue
-        forces = [
-            k for k in ctx.forces_in(sentence) if ctx.gazetteer.body(k).kind.value == "police-force"
-        ]
-        refers_to_subject = bool(ctx.lexicon.back_references.search(chunk)) or re.search(
-            r"\b(?:it|its)\b", chunk, re.IGNORECASE
-        )
-        subject_is_force = (
-            subject is not None and ctx.gazetteer.body(subject).kind.value == "police-force"
-        )
+        forces = _alliance_forces(ctx, sentence)
+        subject = _subject_at(ctx, sentence.start)
         if (
-            subject
-            and subject_is_force
+            subject is not None
             and subject not in forces
-            and refers_to_subject
             and block.kind.value != "note"
+            and _refers_to_subject(ctx, chunk, word, sentence)
         ):
             forces = [subject, *forces]
         if len(forces) < 2:
@@ -109,6 +103,61 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
             name=name, members=members, span=sentence, founded=_founded(chunk)
         )
     return list(alliances.values())
+
+
+def _is_force(ctx: ReleaseContext, key: str) -> bool:
+    return ctx.gazetteer.body(key).kind.value == "police-force"
+
+
+def _alliance_forces(ctx: ReleaseContext, sentence: Span) -> list[str]:
+    """The forces of an alliance sentence: those named, and places standing for forces
+    the release names in full or is about ("Cleveland shares its contract with
+    Durham"), but not a place where something is ("patrols at stations in Kent") nor
+    a place inside a longer name ("Kent County Council")."""
+    forces = [k for k in ctx.forces_in(sentence) if _is_force(ctx, k)]
+    known = {m.key for m in ctx.mentions} | set(ctx.subjects)
+    mentioned = [(m.span.start, m.span.end) for m in ctx.mentions_in(sentence)]
+    located = False
+    for place in ctx.gazetteer.places(ctx.text, sentence.start, sentence.end):
+        start, end = place.span.start, place.span.end
+        before = ctx.text[sentence.start : start]
+        if re.search(r"(?:,|\band|&)\s*$", before) is None:
+            located = bool(ctx.lexicon.place_preposition.search(before))
+        if located or any(s <= start < e for s, e in mentioned):
+            continue
+        if re.match(r"\s+(?!and\b)[A-Z]", ctx.text[end : end + 3]):
+            continue
+        if place.key in known and _is_force(ctx, place.key) and place.key not in forces:
+            forces.append(place.key)
+    return forces
+
+
+def _subject_at(ctx: ReleaseContext, position: int) -> str | None:
+    """The force a back-reference at ``position`` means: the single subject, or on a
+    page of several releases the subject named last before it."""
+    subject = ctx.single_subject()
+    if subject is None and len(ctx.subjects) > 1:
+        before = [m.key for m in ctx.mentions if m.span.end <= position and m.key in ctx.subjects]
+        subject = before[-1] if before else None
+    return subject if subject is not None and _is_force(ctx, subject) else None
+
+
+def _refers_to_subject(
+    ctx: ReleaseContext, chunk: str, word: re.Match[str], sentence: Span
+) -> bool:
+    """Whether an alliance sentence counts the subject in: it says "the force", "it" or
+    "its", or the collaboration is "with" forces and no force is named before it
+    ("Roads policing is run in collaboration with A and B")."""
+    if ctx.lexicon.back_references.search(chunk) or re.search(
+        r"\b(?:it|its)\b", chunk, re.IGNORECASE
+    ):
+        return True
+    if not re.search(r"\bwith\s*$", word.group()) and not re.match(
+        r"\s+with\b", chunk[word.end() :]
+    ):
+        return False
+    cue = sentence.start + word.start()
+    return not any(m.span.start < cue for m in ctx.mentions_in(sentence))
 
 
 _FOUNDED = re.compile(
