@@ -163,3 +163,11 @@ def test_load_reports_a_text_that_is_no_release_and_goes_on(
     assert out.split() == ["d", "2015-08-20"]
     code, _, err = run(capsys, "load", str(RECIPE), "--store", str(store), "--workers", "1")
     assert code == 2 and "not an inspection release" in err
+
+
+def test_the_command_offers_the_formats_the_writer_knows() -> None:
+    from hmic_graph.cli import network
+    from hmic_graph.rdf.drawing import NETWORK_FORMATS
+
+    # Kept apart so that parsing arguments imports no rdflib; kept equal here.
+    assert network._FORMATS == NETWORK_FORMATS
