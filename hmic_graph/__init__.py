@@ -40,10 +40,10 @@ _EXPORTS = {
     "write": "hmic_graph.rdf.export",
     "RdfFormat": "hmic_graph.rdf.export",
     "HmicGraphError": "hmic_graph.model.errors",
-    "ReleaseReadError": "hmic_graph.model.errors",
+    "ReleaseUnreadable": "hmic_graph.model.errors",
     "NotARelease": "hmic_graph.model.errors",
     "ManifestError": "hmic_graph.model.errors",
-    "QueryError": "hmic_graph.model.errors",
+    "InvalidQuery": "hmic_graph.model.errors",
     "ValidationFailed": "hmic_graph.model.errors",
     "ExportError": "hmic_graph.model.errors",
     "ResourceError": "hmic_graph.model.errors",
@@ -63,13 +63,13 @@ if TYPE_CHECKING:
     from hmic_graph.model.errors import (
         HmicGraphError as HmicGraphError,
     )
+    from hmic_graph.model.errors import (
+        InvalidQuery as InvalidQuery,
+    )
     from hmic_graph.model.errors import ManifestError as ManifestError
     from hmic_graph.model.errors import NotARelease as NotARelease
     from hmic_graph.model.errors import (
-        QueryError as QueryError,
-    )
-    from hmic_graph.model.errors import (
-        ReleaseReadError as ReleaseReadError,
+        ReleaseUnreadable as ReleaseUnreadable,
     )
     from hmic_graph.model.errors import (
         ResourceError as ResourceError,

@@ -28,7 +28,7 @@ from hmic_graph import validate
 from hmic_graph.cli.main import EXIT_ERROR, EXIT_OK, main
 from hmic_graph.extract.sources import MAX_RELEASE_BYTES, DecodingWarning, read_source
 from hmic_graph.ingest.releases import load_release
-from hmic_graph.model.errors import HmicGraphError, ReleaseReadError
+from hmic_graph.model.errors import HmicGraphError, ReleaseUnreadable
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA
 
 RELEASES = Path(__file__).parent / "releases"
@@ -475,7 +475,7 @@ def test_cp1252_decodes_each_special_character(tmp_path: Path) -> None:
 def test_each_byte_undefined_in_cp1252_is_a_clear_error(byte: int, tmp_path: Path) -> None:
     path = tmp_path / f"byte-{byte:02x}.txt"
     path.write_bytes(b"Kent Police praised\n\nline two\nbad " + bytes([byte]) + b" here\n")
-    with pytest.raises(ReleaseReadError, match=r"byte-..\.txt:4: the file is neither"):
+    with pytest.raises(ReleaseUnreadable, match=r"byte-..\.txt:4: the file is neither"):
         read_source(path)
 
 
@@ -483,7 +483,7 @@ def test_binary_after_the_first_block_is_an_error(tmp_path: Path) -> None:
     """A NUL deep inside a file (a text header on a binary file) is not text either."""
     path = tmp_path / "disguised.txt"
     path.write_bytes(b"Kent Police praised\n\n" + b"Kent Police works well. " * 1000 + b"\x00\x01\x02")
-    with pytest.raises(ReleaseReadError, match=r"disguised\.txt: this is a binary file"):
+    with pytest.raises(ReleaseUnreadable, match=r"disguised\.txt: this is a binary file"):
         load_release(path)
 
 
@@ -493,7 +493,7 @@ def test_50_megabyte_file_is_refused_quickly_without_reading_it(tmp_path: Path) 
     tracemalloc.start()
     began = time.perf_counter()
     try:
-        with pytest.raises(ReleaseReadError, match=r"huge\.txt: the file is 52,428,800 bytes"):
+        with pytest.raises(ReleaseUnreadable, match=r"huge\.txt: the file is 52,428,800 bytes"):
             read_source(path)
         elapsed = time.perf_counter() - began
         _, peak = tracemalloc.get_traced_memory()
@@ -531,7 +531,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = _file("secret.txt", KENT_NO_QUOTES)(tmp_path)
     path.chmod(0)
     try:
-        with pytest.raises(ReleaseReadError, match=r"secret\.txt: cannot read the file"):
+        with pytest.raises(ReleaseUnreadable, match=r"secret\.txt: cannot read the file"):
             load_release(path)
         out = tmp_path / "out.ttl"
         result = run_cli("build", path, "-o", out)
@@ -561,7 +561,7 @@ def test_unreadable_file_simulated(
     monkeypatch.setattr(Path, "open", refuse)
     monkeypatch.setattr(Path, "read_bytes", refuse)
     monkeypatch.setattr(os, "open", refuse_this_file)
-    with pytest.raises(ReleaseReadError, match=r"secret\.txt: cannot read the file: Permission denied"):
+    with pytest.raises(ReleaseUnreadable, match=r"secret\.txt: cannot read the file: Permission denied"):
         read_source(path)
     out = tmp_path / "out.ttl"
     assert main(["build", str(path), "-o", str(out)]) == EXIT_ERROR
@@ -584,7 +584,7 @@ def test_html_without_main_element_drops_scripts_and_styles(tmp_path: Path) -> N
 
 def test_script_only_html_page_is_an_empty_release(tmp_path: Path) -> None:
     page = "<html><body><script>var release = 'Kent Police praised';</script></body></html>"
-    with pytest.raises(ReleaseReadError, match=r"scripts\.html: the release is empty"):
+    with pytest.raises(ReleaseUnreadable, match=r"scripts\.html: the release is empty"):
         load_release(_file("scripts.html", page)(tmp_path))
 
 

@@ -33,7 +33,7 @@ from hmic_graph import validate
 from hmic_graph.extract.gazetteer import gazetteer
 from hmic_graph.extract.sources import source_from_text
 from hmic_graph.ingest.releases import load_source
-from hmic_graph.model.errors import HmicGraphError, ReleaseReadError
+from hmic_graph.model.errors import HmicGraphError, ReleaseUnreadable
 from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
 from hmic_graph.model.resources import example_releases
 from hmic_graph.rdf.export import serialize
@@ -68,7 +68,7 @@ def check_release(text: str) -> Graph | None:
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
     try:
         source = source_from_text(text, path="fuzz.txt")
-    except ReleaseReadError as exc:
+    except ReleaseUnreadable as exc:
         assert not normalised.strip(), f"non-blank text refused: {exc}"
         assert "fuzz.txt" in str(exc)
         return None
@@ -183,7 +183,7 @@ def test_random_text(text: str) -> None:
 
 def test_lone_surrogate_is_a_read_error() -> None:
     """A ``str`` can hold what no file can; it is refused, not a crash."""
-    with pytest.raises(ReleaseReadError, match="surrogate"):
+    with pytest.raises(ReleaseUnreadable, match="surrogate"):
         source_from_text("Kent Police praised\n\nBad \ud800 text.")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from hmic_graph.model.errors import QueryError
+from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.sparql.query import NamedQuery, QueryResult, iri, list_queries, query
 
 DATA = Path(__file__).parent / "data" / "network-sample.ttl"
@@ -109,14 +109,14 @@ def test_injection_in_a_binding_stays_a_literal(graph: Graph, attack: str) -> No
 
 
 def test_iri_helper_rejects_non_iris() -> None:
-    with pytest.raises(QueryError, match="not an absolute IRI"):
+    with pytest.raises(InvalidQuery, match="not an absolute IRI"):
         iri("not an iri")
-    with pytest.raises(QueryError):
+    with pytest.raises(InvalidQuery):
         iri("https://example.org/a b")
 
 
 def test_unknown_name_lists_names(graph: Graph) -> None:
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(InvalidQuery) as caught:
         query(graph, "no-such-query")
     message = str(caught.value)
     assert "no-such-query" in message
@@ -125,19 +125,19 @@ def test_unknown_name_lists_names(graph: Graph) -> None:
 
 
 def test_unknown_variable_in_bindings(graph: Graph) -> None:
-    with pytest.raises(QueryError, match=r"no variable \?nobody.*\?speakerName"):
+    with pytest.raises(InvalidQuery, match=r"no variable \?nobody.*\?speakerName"):
         query(graph, "quotes", bindings={"nobody": "x"})
-    with pytest.raises(QueryError, match="not a SPARQL variable name"):
+    with pytest.raises(InvalidQuery, match="not a SPARQL variable name"):
         query(graph, "quotes", bindings={"bad name": "x"})
 
 
 def test_unsupported_binding_value_type(graph: Graph) -> None:
-    with pytest.raises(QueryError, match="cannot bind a value of type list"):
+    with pytest.raises(InvalidQuery, match="cannot bind a value of type list"):
         query(graph, "quotes", bindings={"speakerName": ["x"]})  # type: ignore[dict-item]
 
 
 def test_syntax_error_has_line_and_column(graph: Graph) -> None:
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(InvalidQuery) as caught:
         query(graph, "SELECT ?s WHERE {\n  ?s ?p }")
     assert caught.value.line == 2
     assert caught.value.column is not None
@@ -147,7 +147,7 @@ def test_syntax_error_has_line_and_column(graph: Graph) -> None:
 def test_syntax_error_in_a_file_names_the_file(graph: Graph, tmp_path: Path) -> None:
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT ?s WHERE {\n\n  ?s ?p }\n", encoding="utf-8")
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(InvalidQuery) as caught:
         query(graph, bad)
     assert caught.value.path == str(bad)
     assert caught.value.line == 3
@@ -155,7 +155,7 @@ def test_syntax_error_in_a_file_names_the_file(graph: Graph, tmp_path: Path) -> 
 
 
 def test_missing_file(graph: Graph, tmp_path: Path) -> None:
-    with pytest.raises(QueryError, match="cannot read query file") as caught:
+    with pytest.raises(InvalidQuery, match="cannot read query file") as caught:
         query(graph, str(tmp_path / "missing.rq"))
     assert caught.value.path == str(tmp_path / "missing.rq")
 
@@ -170,7 +170,7 @@ def test_missing_file(graph: Graph, tmp_path: Path) -> None:
 )
 def test_update_is_rejected(graph: Graph, update: str) -> None:
     before = len(graph)
-    with pytest.raises(QueryError, match="UPDATE"):
+    with pytest.raises(InvalidQuery, match="UPDATE"):
         query(graph, update)
     assert len(graph) == before
 
@@ -222,7 +222,7 @@ def test_query_failure_during_evaluation_is_a_query_error(graph: Graph) -> None:
         def query(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
             raise RuntimeError("store exploded")
 
-    with pytest.raises(QueryError, match="store exploded"):
+    with pytest.raises(InvalidQuery, match="store exploded"):
         query(Broken(), "quotes")
 
 

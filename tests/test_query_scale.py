@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from hmic_graph.ingest.releases import load_release
-from hmic_graph.model.errors import QueryError
+from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.model.resources import example_releases
 from hmic_graph.sparql import oxigraph as engine
@@ -264,9 +264,9 @@ def test_final_order_is_found_only_at_the_end() -> None:
 
 
 def test_errors_in_a_query_with_order_by_keep_their_position(store: ReleaseStore) -> None:
-    with pytest.raises(QueryError, match="is not valid SPARQL") as caught:
+    with pytest.raises(InvalidQuery, match="is not valid SPARQL") as caught:
         store.query("SELECT ?x WHERE {\n  ?x schema:name }\nORDER BY ?x")
     assert caught.value.line == 2
-    with pytest.raises(QueryError, match="is not valid SPARQL") as caught:
+    with pytest.raises(InvalidQuery, match="is not valid SPARQL") as caught:
         store.query("SELECT ?x WHERE {\n  { ?x schema:name ?n }\nORDER BY ?x")
     assert caught.value.line is not None

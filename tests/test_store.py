@@ -21,7 +21,7 @@ from hmic_graph.cli import main as cli
 from hmic_graph.extract.sources import source_from_text
 from hmic_graph.ingest.dump import dump_store
 from hmic_graph.ingest.releases import load_release, load_source, store_release
-from hmic_graph.model.errors import HmicGraphError, QueryError, StoreNotFound, ValidationFailed
+from hmic_graph.model.errors import HmicGraphError, InvalidQuery, StoreNotFound, ValidationFailed
 from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
 from hmic_graph.model.resources import example_releases
 from hmic_graph.rdf.export import serialize, to_dataset
@@ -418,16 +418,16 @@ def test_store_rows_equal_with_bindings_ask_and_construct(
 
 
 def test_query_errors_match_the_in_memory_engine(loaded: ReleaseStore, tmp_path: Path) -> None:
-    with pytest.raises(QueryError, match="unknown query 'quotez'; the named queries are: "):
+    with pytest.raises(InvalidQuery, match="unknown query 'quotez'; the named queries are: "):
         loaded.query("quotez")
-    with pytest.raises(QueryError, match="is not valid SPARQL") as caught:
+    with pytest.raises(InvalidQuery, match="is not valid SPARQL") as caught:
         loaded.query("SELECT ?x WHERE {\n  ?x schema:name }")
     assert caught.value.line == 2
-    with pytest.raises(QueryError, match="is a SPARQL UPDATE"):
+    with pytest.raises(InvalidQuery, match="is a SPARQL UPDATE"):
         loaded.query("DELETE WHERE { ?s ?p ?o }")
-    with pytest.raises(QueryError, match="has no variable \\?nope"):
+    with pytest.raises(InvalidQuery, match="has no variable \\?nope"):
         loaded.query("quotes", bindings={"nope": "x"})
-    with pytest.raises(QueryError, match="cannot read query file"):
+    with pytest.raises(InvalidQuery, match="cannot read query file"):
         loaded.query(str(tmp_path / "missing.rq"))
     rq = write(tmp_path, "count.rq", "SELECT (COUNT(*) AS ?n) WHERE { ?s a hmic:PoliceForce }")
     assert loaded.query(rq).rows == loaded.query(str(rq)).rows

@@ -6,7 +6,7 @@ byte-order mark (Windows "Unicode" text); else as Windows-1252 with a
 is reduced to its main text first. Only regular files are read: a named
 pipe or a device is refused before it is opened for reading, so reading
 never waits on one. Anything that is not text gives a
-:class:`ReleaseReadError` naming the file, never a traceback.
+:class:`ReleaseUnreadable` naming the file, never a traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hmic_graph.model.errors import ReleaseReadError
+from hmic_graph.model.errors import ReleaseUnreadable
 from hmic_graph.model.records import Source
 
 __all__ = [
@@ -50,7 +50,7 @@ def source_from_text(text: str, *, path: str | None = None, url: str | None = No
     Line endings are normalised to ``\\n`` so offsets do not depend on the
     platform a file was saved on.
 
-    :raises ReleaseReadError: the text is empty or only white space.
+    :raises ReleaseUnreadable: the text is empty or only white space.
 
     >>> source_from_text("Headline\\r\\nBody.").text
     'Headline\\nBody.'
@@ -59,11 +59,11 @@ def source_from_text(text: str, *, path: str | None = None, url: str | None = No
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise ReleaseReadError("the release is empty", path=path)
+        raise ReleaseUnreadable("the release is empty", path=path)
     try:
         sha256 = _checksum(text)
     except UnicodeEncodeError as exc:  # a lone surrogate: not text any file could hold
-        raise ReleaseReadError(
+        raise ReleaseUnreadable(
             f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}), which is not Unicode text",
             path=path,
         ) from None
@@ -85,13 +85,13 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise ReleaseReadError(
+                raise ReleaseUnreadable(
                     f"the file opens with a {encoding.upper()} byte-order mark but is not "
                     f"{encoding.upper()} text (byte {exc.start})",
                     path=path,
                 ) from None
     if b"\x00" in data:
-        raise ReleaseReadError("this is a binary file, not a text release", path=path)
+        raise ReleaseUnreadable("this is a binary file, not a text release", path=path)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -99,7 +99,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
-            raise ReleaseReadError(
+            raise ReleaseUnreadable(
                 "the file is neither UTF-8 nor Windows-1252 text", path=path, line=line
             ) from exc
         warnings.warn(f"{path}: not valid UTF-8; decoded as Windows-1252", DecodingWarning, stacklevel=3)
@@ -109,7 +109,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
 def read_source(path: str | Path) -> Source:
     """Read a release from a plain-text or saved HTML file.
 
-    :raises ReleaseReadError: the path is missing, a directory, not a regular
+    :raises ReleaseUnreadable: the path is missing, a directory, not a regular
         file (a named pipe, a device, a socket), unreadable, too large,
         binary, not text in UTF-8, UTF-16/32 (with a byte-order mark) or
         Windows-1252, or empty.
@@ -121,24 +121,24 @@ def read_source(path: str | Path) -> Source:
         # then checked through the open descriptor, so what is read is what was checked.
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ReleaseReadError("no such file", path=name) from None
+        raise ReleaseUnreadable("no such file", path=name) from None
     except IsADirectoryError:
-        raise ReleaseReadError("this is a directory, not a release file", path=name) from None
+        raise ReleaseUnreadable("this is a directory, not a release file", path=name) from None
     except OSError as exc:
-        raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
+        raise ReleaseUnreadable(f"cannot read the file: {exc.strerror}", path=name) from exc
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise ReleaseReadError("this is a directory, not a release file", path=name)
+            raise ReleaseUnreadable("this is a directory, not a release file", path=name)
         if not stat.S_ISREG(mode):
-            raise ReleaseReadError(
+            raise ReleaseUnreadable(
                 f"this is {_KINDS_OF_FILE.get(stat.S_IFMT(mode), 'not a regular file')}, "
                 "not a release file; only regular files are read",
                 path=name,
             )
         size = os.fstat(fd).st_size
         if size > MAX_RELEASE_BYTES:
-            raise ReleaseReadError(_too_large(size), path=name)
+            raise ReleaseUnreadable(_too_large(size), path=name)
         # No more than the limit: the file may grow while it is read.
         chunks, left = [], MAX_RELEASE_BYTES + 1
         while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
@@ -146,9 +146,9 @@ def read_source(path: str | Path) -> Source:
             left -= len(chunk)
         data = b"".join(chunks)
         if len(data) > MAX_RELEASE_BYTES:
-            raise ReleaseReadError(_too_large(MAX_RELEASE_BYTES, at_least=True), path=name)
+            raise ReleaseUnreadable(_too_large(MAX_RELEASE_BYTES, at_least=True), path=name)
     except OSError as exc:
-        raise ReleaseReadError(f"cannot read the file: {exc.strerror}", path=name) from exc
+        raise ReleaseUnreadable(f"cannot read the file: {exc.strerror}", path=name) from exc
     finally:
         os.close(fd)
     text, encoding = _decode(data, name)

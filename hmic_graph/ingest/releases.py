@@ -56,7 +56,7 @@ def load_release(
         digits of the SHA-256 of its text, the same whatever the file is called).
     :param allow_unrelated: load a text that names no inspectorate and no
         policing body too (see :mod:`hmic_graph.ingest.relevance`).
-    :raises ReleaseReadError: the file is missing, a directory, binary, empty or undecodable.
+    :raises ReleaseUnreadable: the file is missing, a directory, binary, empty or undecodable.
     :raises NotARelease: the text is no inspection release (unless ``allow_unrelated``).
     :raises HmicGraphError: ``published`` is not a ``YYYY-MM-DD`` date.
     :returns: an :class:`rdflib.Graph` with every prefix bound.

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
-from hmic_graph.model.errors import QueryError
+from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.sparql.guard import QueryForm
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ ASK_MEDIA_TYPES: tuple[str, ...] = (SPARQL_JSON, SPARQL_XML, "application/json")
 #: What a CONSTRUCT or DESCRIBE result can be written as.
 GRAPH_MEDIA_TYPES: tuple[str, ...] = (TURTLE, NTRIPLES, JSON_LD)
 
-class ProtocolError(QueryError):
+class ProtocolError(InvalidQuery):
     """A SPARQL request the endpoint will not answer with results.
 
     :param message: what went wrong, in words meant for the person who wrote the query.

@@ -47,14 +47,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from hmic_graph.model.errors import QueryError
+from hmic_graph.model.errors import InvalidQuery
 
 __all__ = ["CheckedQuery", "QueryForm", "QueryRefused", "check_query"]
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 
-class QueryRefused(QueryError):
+class QueryRefused(InvalidQuery):
     """A query :func:`check_query` will not let run.
 
     :param message: why, in words for the person who wrote the query.

@@ -27,6 +27,7 @@ from rdflib import Literal, URIRef
 
 from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
+from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.sparql import frames
 from hmic_graph.sparql.catalogue import QueryText, oxigraph_form, resolve
 from hmic_graph.sparql.order import final_order, ordered_rows, row_of
@@ -37,7 +38,6 @@ from hmic_graph.sparql.query import (
     checked_bindings,
     is_update,
 )
-from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["evaluate", "run"]
 
