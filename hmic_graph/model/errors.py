@@ -125,9 +125,3 @@ class ValidationFailed(HmicGraphError):
 
 class ExportError(HmicGraphError):
     """A graph could not be written in the requested format or place."""
-
-
-# The names of earlier versions, still used by modules outside the store,
-# query and CLI layers; new code uses the names above.
-ReleaseReadError = ReleaseUnreadable
-QueryError = InvalidQuery
