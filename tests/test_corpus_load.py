@@ -17,8 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import generate
 
-ox = pytest.importorskip("pyoxigraph")
-
 
 def _quads(store: object) -> set[str]:
     db = store.oxigraph  # type: ignore[attr-defined]

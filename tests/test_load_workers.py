@@ -20,8 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import generate
 
-pytest.importorskip("pyoxigraph")
-
 DEV = Path(__file__).parent / "releases" / "dev"
 # Nine releases: more than one chunk (corpus.CHUNK_SIZE), so two workers are really used.
 DEV_NAMES = ("001_cumbria-asb-followup.txt", "005_kent-crime-data.txt", "013_humberside-peel.txt")

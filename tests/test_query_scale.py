@@ -29,8 +29,6 @@ from hmic_graph.sparql.order import final_order as _final_order
 from hmic_graph.sparql.query import iri, list_queries, query
 from hmic_graph.store import OxigraphStore, ReleaseStore, open_store
 
-pytest.importorskip("pyoxigraph")
-
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 

@@ -29,8 +29,6 @@ from hmic_graph.rdf.validation import ValidationReport, ValidationResult, valida
 from hmic_graph.sparql.query import QueryResult, iri, list_queries, query
 from hmic_graph.store import MemoryStore, OxigraphStore, ReleaseStore, open_store
 
-pytest.importorskip("pyoxigraph")
-
 DEV = Path(__file__).parent / "releases" / "dev"
 # Releases written by others; between them every named query has answers.
 DEV_FILES = [
