@@ -8,7 +8,7 @@ median wall time of several runs (after one warm-up; the ways are measured in
 turn within each run, so load on the machine falls on all of them alike; a
 way under 50 ms is repeated within a run and averaged):
 
-- ``store``: :meth:`hmic_graph.store.stores.ReleaseStore.query` (rows as tuples of
+- ``store``: :meth:`hmic_graph.store.ReleaseStore.query` (rows as tuples of
   strings): the library's read path;
 - ``before``: raw pyoxigraph on the query text as it was before the query
   work (the ``BEFORE`` texts below, else the packaged text), Oxigraph
@@ -18,8 +18,8 @@ way under 50 ms is repeated within a run and averaged):
   "within 2x of raw pyoxigraph";
 - with ``--breakdown``: raw pyoxigraph on the packaged text without its
   ORDER BY, and without reading the terms (only counting solutions); and on
-  the Oxigraph form ``ReleaseStore`` runs (see ``_OXIGRAPH_FORMS`` in
-  ``hmic_graph/store.py``) without ORDER BY;
+  the Oxigraph form ``ReleaseStore`` runs (``hmic_graph/queries/oxigraph/NAME.rq``,
+  chosen by name in :mod:`hmic_graph.sparql.catalogue`) without ORDER BY;
 - with ``--memory``: the same quads copied into an in-memory
   ``pyoxigraph.Store()`` (copy time and RSS reported), queried through
   ``ReleaseStore.query`` (and raw with ``--memory-raw``, which can take many
@@ -172,10 +172,12 @@ def run(
 ) -> dict[str, Any]:
     import pyoxigraph as ox
 
+    from hmic_graph.model.namespaces import sparql_prefixes
+    from hmic_graph.sparql.catalogue import oxigraph_form
     from hmic_graph.sparql.query import list_queries
-    from hmic_graph.store import OxigraphStore, _oxigraph_form, _prefixes, open_store
+    from hmic_graph.store import OxigraphStore, open_store
 
-    prefixes = _prefixes()
+    prefixes = sparql_prefixes()
     queries = [q for q in list_queries() if names is None or q.name in names]
     if names is not None and len(queries) != len(names):
         known = ", ".join(q.name for q in list_queries())
@@ -198,7 +200,7 @@ def run(
         memory_store = OxigraphStore(mem, path=None, read_only=True)
     for named in queries:
         text = named.text
-        form = _oxigraph_form(text)
+        form = oxigraph_form(named.name) or text
         old = BEFORE.get(named.name, text)
         ways: dict[str, Callable[[], object]] = {
             "store": partial(store.query, named.name),
