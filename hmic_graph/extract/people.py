@@ -193,9 +193,18 @@ class People:
         chunk = text[span.start : span.end]
         speakers = []
         for match in self.lexicon.inspector_post.finditer(chunk):
-            post = match.group()
-            post_span = Span(span.start + match.start(), span.start + match.end())
-            after = re.match(r"\s*,?\s*((?:\S+\s+){0,4}\S+)", chunk[match.end() :])
+            post, end = match.group(), match.end()
+            # "HM Chief Inspector of the Crown Prosecution Service Jane Doe": the
+            # capitalised words of a body's name ran on into the person's name.
+            words = post.split()
+            for size in (3, 2):
+                candidate = " ".join(words[-size:])
+                if len(words) > size + 3 and self.looks_like_name(candidate):
+                    post = post[: post.rindex(words[-size])].rstrip()
+                    end = match.start() + len(post)
+                    break
+            post_span = Span(span.start + match.start(), span.start + end)
+            after = re.match(r"\s*,?\s*((?:\S+\s+){0,4}\S+)", chunk[end:])
             before = re.search(r"((?:\S+\s+){0,4}\S+)(?:,|\s+as)\s*$", chunk[: match.start()])
             found = None
             if after is not None:
@@ -203,7 +212,7 @@ class People:
                 for size in range(len(tokens), 0, -1):
                     candidate = " ".join(tokens[:size]).rstrip(",.;:")
                     if self.looks_like_name(candidate):
-                        at = span.start + match.end() + after.start(1)
+                        at = span.start + end + after.start(1)
                         found = (candidate, at)
                         break
             if found is None and before is not None:
@@ -296,7 +305,7 @@ def indirect_speech(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]
         r"(?=[.;:!?“”\"]|\s+(?:that|who|when)\b|$)"
     )
     before = re.compile(
-        rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?)\s+(?:{verbs})\s+(?:that|he|she|they|it)\b"
+        rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?),?\s+(?:{verbs})\s+(?:that|he|she|they|it|the|this|these|its|their|there)\b"
     )
     return after, before
 

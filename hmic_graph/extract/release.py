@@ -185,7 +185,7 @@ def extract_release(
     quotes, speakers = _quotes_and_speakers(ctx, people)
     ctx.publisher = _publisher(ctx, [(s.post, s.name) for s in speakers if s.post])
     posts = _posts(ctx, speakers)
-    reports = extract_reports(ctx)
+    reports = extract_reports(ctx, frozenset(people.entries))
     named_orgs = find_named_organisations(ctx, frozenset(people.entries))
     partner_kinds, partners = extract_partners(ctx, named_orgs)
     contacts = extract_contact_points(ctx)

@@ -50,7 +50,20 @@ def _kind(context: str) -> str:
     return "report"
 
 
-def extract_reports(ctx: ReleaseContext) -> list[Report]:
+_RUN_ON = re.compile(
+    r"\s+and\s+(?:the\s+|its\s+|their\s+)?(?:\d+|all|reports?|other|supporting|individual|"
+    r"accompanying|separate)\b"
+)
+
+
+def _names_a_person(ctx: ReleaseContext, piece: str, people: frozenset[str]) -> bool:
+    """Whether words read as a title name a person ("In the report, Sir Jane Doe says")."""
+    first = piece.split()[0].rstrip(".")
+    honorifics = {h.rstrip(".") for h in ctx.lexicon.honorifics}
+    return first in honorifics or piece in people
+
+
+def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -> list[Report]:
     """Titled reports (quoted titles next to a report word, or under "Get the report")
     and untitled force reports ("the full report for X")."""
     text = ctx.text
@@ -116,9 +129,16 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
             title_text = match.group("title")
             # Two titles in one apposition: "The reports, A: x and B: y, are ...".
             pieces = re.split(r"\s+and\s+(?=[A-Z][^:–]{0,60}[:–])", title_text)
+            if not all(re.search(r"[:–?]", p) for p in pieces):
+                # "Fire and Rescue Service Inspection 2018/19: …" is one title.
+                pieces = [title_text]
             for piece in pieces:
-                piece = piece.strip().rstrip(",.")
+                # "Title and reports on all 43 forces are available": the title ends
+                # where the other documents begin.
+                piece = _RUN_ON.split(piece)[0].strip().rstrip(",.")
                 if piece in found or not _looks_like_title(piece, chunk[: match.start("title")]):
+                    continue
+                if _names_a_person(ctx, piece, people):
                     continue
                 if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(piece):
                     continue
@@ -160,15 +180,30 @@ def extract_reports(ctx: ReleaseContext) -> list[Report]:
 
 def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
     """Whether ``title`` is the main title of a longer one found ("Counting the Cost"
-    of "Counting the Cost: the police response to fraud"): one report, the full title."""
-    if re.search(r":\s|\s[–—-]\s|\?", title):
-        return False  # a title with its own subtitle is a full title
+    of "Counting the Cost: the police response to fraud", or "Name: Subtitle" of
+    "Name: Subtitle – A national overview"): one report, the full title. A title with
+    its own subtitle stays a report of its own where the longer one is a follow-up
+    ("… – A Follow-up") or the two carry different dates."""
     short = slugify(title)
-    return any(
-        other != title and re.match(rf"{re.escape(short)}-?(?:\b|$)", slugify(other))
-        and re.match(rf"{re.escape(title)}\s*(?::|\s[–—-]\s|\?)", other, re.IGNORECASE)
-        for other in found
-    )
+    has_subtitle = bool(re.search(r":\s|\s[–—-]\s|\?", title))
+    for other, report in found.items():
+        if other == title or not re.match(rf"{re.escape(short)}-?(?:\b|$)", slugify(other)):
+            continue
+        if not re.match(rf"{re.escape(title)}\s*(?::|\s[–—-]\s|\?)", other, re.IGNORECASE):
+            continue
+        if not has_subtitle:
+            return True
+        own = found[title].issued
+        if _FOLLOW_UP.search(other[len(title) :]) or (own and report.issued not in (None, own)):
+            continue
+        return True
+    return False
+
+
+_FOLLOW_UP = re.compile(
+    r"\b(?:follow[- ]?up|revisit(?:ed)?|update|progress|one year on|two years on)\b",
+    re.IGNORECASE,
+)
 
 
 def _sentences_across_question_marks(ctx: ReleaseContext) -> list[tuple[Block, Span]]:
@@ -185,11 +220,15 @@ def _sentences_across_question_marks(ctx: ReleaseContext) -> list[tuple[Block, S
 
 def _looks_like_title(piece: str, before: str) -> bool:
     """A title with a subtitle ("Name: what it is about", "Name – …", "Name? A …"),
-    or in apposition after "the report," and in title case ("Calm Streets, Safer Homes")."""
+    or in title case in apposition after "the report," ("Calm Streets, Safer Homes")
+    or straight after it ("the national report Calm Streets.")."""
     if re.search(r":\s|\s[–—-]\s|\?\s", piece):
         return True
     long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", piece) if len(w) > 3]
-    in_apposition = before.rstrip().endswith(",")
+    # In apposition ("the report, Title, is"), or straight after the report word.
+    in_apposition = before.rstrip().endswith(",") or bool(
+        re.search(r"\b(?:report|review)\s+$", before)
+    )
     return in_apposition and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
 
 
