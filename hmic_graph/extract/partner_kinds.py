@@ -48,6 +48,10 @@ class WrittenKind:
 class _Rules:
     singular: dict[str, str]  # any form of a head noun -> its singular
     determiners: frozenset[str]
+    bare: frozenset[str]
+    mass: frozenset[str]
+    possessive: frozenset[str]
+    own: frozenset[str]
     dropped: frozenset[str]
     stops: frozenset[str]
     rejected: frozenset[str]
@@ -65,6 +69,10 @@ def _rules() -> _Rules:
     return _Rules(
         singular=singular,
         determiners=frozenset(raw["singular_determiners"]),
+        bare=frozenset(raw["bare_plural_kinds"]),
+        mass=frozenset(raw["mass_heads"]),
+        possessive=frozenset(raw["possessive_determiners"]),
+        own=frozenset(raw["own_heads"]),
         dropped=frozenset(raw["leading_words_dropped"]),
         stops=frozenset(raw["words_ending_a_phrase"]),
         rejected=frozenset(raw["modifiers_rejected"]),
@@ -94,9 +102,15 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
         first = modifiers[0] if modifiers else index
         if not modifiers:
             before = tokens[first - 1][2].lower() if first > 0 else ""
-        if head == word and (before not in rules.determiners or not modifiers):
+        before = _determiner_before(tokens, first, rules) or before
+        if head == word and head not in rules.mass and (
+            before not in rules.determiners
+            or not modifiers
+            or (before in rules.possessive and head in rules.own)
+        ):
             # A kind in the singular is written "the probation service"; "the
-            # council" is one council named before, not a kind.
+            # council" is one council named before, not a kind; "its dog-handling
+            # service" is the force's own.
             continue
         words = [tokens[i][2].lower().replace("’", "'") for i in modifiers]
         rejected = any(re.sub(r"'s$", "", w) in rules.rejected for w in words)
@@ -105,11 +119,35 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
         label = " ".join([*words, head])
         written = " ".join([*words, word.lower()])
         # A bare plural ("schools") is a kind only where the head names one by itself.
-        if not _LABEL.match(label) or (not words and not _known(written)):
+        bare_kind = _known(written) or head in rules.bare
+        if not _LABEL.match(label) or (not words and not bare_kind):
             continue
         concept, broader = _concept(label, written)
         found.append(WrittenKind(label, concept, broader, tokens[first][0], head_end))
-    return found
+    # "children's social care teams": the longer phrase is the kind, not "social care".
+    return [
+        k
+        for k in found
+        if not any(o is not k and o.start <= k.start and k.end < o.end for o in found)
+    ]
+
+
+def _determiner_before(tokens: list[tuple[int, int, str]], first: int, rules: _Rules) -> str:
+    """The determiner of a kind written in the singular, past words that open a kind's
+    phrase ("the local liaison and diversion service") and an owner in the possessive
+    after it ("the county's mental health provider"): "the", or ``""``."""
+    index = first - 1
+    while index >= 0 and tokens[index][2] in rules.dropped:
+        index -= 1
+    if index < 0:
+        return ""
+    word = tokens[index][2].lower()
+    if _POSSESSIVE.search(word) and index > 0:
+        word = tokens[index - 1][2].lower()
+    return word if word in rules.determiners else ""
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _modifiers(
@@ -142,7 +180,14 @@ def _modifiers(
         opens_sentence = index == 0 or re.search(r"[.!?:•\n]\s*$", text[max(0, at - 3) : at])
         if opens_sentence and word[:1].isupper():
             word = word.lower()  # "Registered social landlords attend ..."
-        if not word.islower() or word in rules.stops or word in rules.singular:
+        if not word.islower() or word in rules.stops:
+            break
+        if word in rules.singular and word not in rules.mass:
+            break
+        # "the county's mental health provider": an owner after a determiner is no modifier.
+        if _POSSESSIVE.search(word) and index > 0 and tokens[index - 1][2].lower() in (
+            rules.determiners | {"a", "an", "our", "his", "her", "this", "that"}
+        ):
             break
         taken.insert(0, index)
         index -= 1

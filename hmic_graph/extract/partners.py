@@ -52,6 +52,9 @@ def extract_partners(
         for kind in kinds_in(ctx.text, sentence.start, sentence.end):
             if any(s.start < kind.end and kind.start < s.end for _n, s in inside):
                 continue
+            # "its healthcare provider, Acme Health Ltd,": the kind of a partner named.
+            if any(re.fullmatch(r",\s*", ctx.text[kind.end : s.start]) for _n, s in inside):
+                continue
             for force in forces:
                 kinds.setdefault(
                     (force, kind.concept),
