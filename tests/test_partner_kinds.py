@@ -52,6 +52,47 @@ def test_a_bare_plural_is_a_kind_only_where_its_head_names_one() -> None:
     assert _labels("it works with partner agencies") == []
 
 
+def test_an_owner_in_the_possessive_is_no_part_of_the_kind() -> None:
+    assert _labels("works with the county's mental health provider") == ["mental health provider"]
+    assert _labels("works with children's services") == ["children's service"]
+
+
+def test_a_kind_in_the_singular_after_the_and_local() -> None:
+    assert _labels("works with the local liaison and diversion service") == [
+        "liaison and diversion service"
+    ]
+
+
+def test_its_names_a_partner_but_not_the_forces_own_service() -> None:
+    assert _labels("partners such as its sexual assault referral centre") == [
+        "sexual assault referral centre"
+    ]
+    assert _labels("it shares its dog-handling service with others") == []
+
+
+def test_a_mass_noun_kind_and_the_longer_phrase() -> None:
+    assert _labels("passed on by children's social care") == ["children's social care"]
+    assert _labels("passed on by children's social care teams") == [
+        "children's social care team"
+    ]
+
+
+def test_bare_plurals_that_name_kinds_by_themselves() -> None:
+    assert _labels("works alongside hospitals and charities") == ["hospital", "charity"]
+
+
+def test_groups_of_people_are_no_kind() -> None:
+    assert _labels("staff from under-represented groups") == []
+
+
+def test_a_kind_in_apposition_to_a_named_partner_is_not_listed() -> None:
+    release = extract_release(
+        "Kent Police praised\n\nThe force works closely with its contracted healthcare "
+        "provider, Acme Health Ltd, and with mental health providers.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"mental health provider"}
+
+
 def test_a_sentence_may_open_with_a_kind() -> None:
     assert _labels("Registered social landlords attend the meetings") == [
         "registered social landlord"

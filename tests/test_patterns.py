@@ -107,6 +107,52 @@ def test_two_forces_in_one_sentence_are_no_alliance() -> None:
     assert _alliances("Like Essex Police and Surrey Police, Kent Police was graded good.") == set()
 
 
+def test_places_of_forces_named_elsewhere_in_an_alliance_sentence() -> None:
+    release = _read(
+        "Custody in Kent and Essex\n\nKent Police and Essex Police were inspected. Kent "
+        "shares its custody nursing contract with Essex, and the two forces have worked "
+        "together since 2014.\n"
+    )
+    assert {a.members for a in release.alliances} == {("essex-police", "kent-police")}
+
+
+def test_run_in_collaboration_with_counts_the_subject_in() -> None:
+    assert _alliances(
+        "Roads policing is run in collaboration with Essex Police and Surrey Police."
+    ) == {("essex-police", "kent-police", "surrey-police")}
+
+
+def test_a_joint_team_of_two_forces() -> None:
+    assert _alliances(
+        "Kent Police and Essex Police have a joint major crime team based in Chelmsford."
+    ) == {("essex-police", "kent-police")}
+
+
+def test_the_force_on_a_page_of_several_releases_is_the_section_subject() -> None:
+    release = _read(
+        "Force press releases\n\n1. Kent Police makes progress\n\nKent Police has made "
+        "progress.\n\n2. Essex Police makes progress\n\nEssex Police has made progress. "
+        "The force shares its training programme with Surrey Police.\n"
+    )
+    assert {a.members for a in release.alliances} == {("essex-police", "surrey-police")}
+
+
+def test_places_where_something_happens_are_no_forces_or_alliance() -> None:
+    release = _read(
+        "Kent Police praised\n\nJoint patrols with rail staff at stations in Essex and "
+        "Surrey have reduced assaults. British Transport Police in Essex and Surrey works "
+        "in collaboration with rail companies.\n"
+    )
+    assert "essex-police" not in {o.key for o in release.organisations}
+    assert release.alliances == ()
+
+
+def test_a_joint_inspection_team_is_no_alliance() -> None:
+    assert _alliances(
+        "A joint inspection team visited Essex Police and Surrey Police in May."
+    ) == set()
+
+
 # Report titles without the usual cues; short and full forms are one report.
 
 
@@ -142,6 +188,49 @@ def test_short_and_full_forms_of_one_title_are_one_report() -> None:
     assert titles == ["Safe at Home: the police response to burglary"]
 
 
+def test_a_title_in_title_case_after_the_national_report() -> None:
+    assert _titles(
+        "The inspection was published alongside the national report Calm Roads Ahead.\n"
+    ) == ["Calm Roads Ahead"]
+
+
+def test_a_person_after_in_the_report_is_no_title() -> None:
+    assert _titles(
+        "In the report, Sir Ann Roe says that too many victims wait.\n"
+    ) == []
+
+
+def test_and_inside_a_title_is_not_two_titles() -> None:
+    assert _titles(
+        "The report, Fire and Rescue Service Inspection 2019: Kent Fire and Rescue "
+        "Service, is published today.\n"
+    ) == ["Fire and Rescue Service Inspection 2019: Kent Fire and Rescue Service"]
+
+
+def test_a_title_ends_where_other_documents_begin() -> None:
+    assert _titles(
+        "Notes to editors\n\n1. Calm Roads: policing 2016 and reports on all 43 forces are "
+        "available online.\n"
+    ) == ["Calm Roads: policing 2016"]
+
+
+def test_a_titled_short_form_of_a_longer_title_is_one_report() -> None:
+    assert _titles(
+        "Get the national report\nCalm Roads: policing 2016 – A national overview\n\n"
+        "Notes to editors\n\n1. Calm Roads: policing 2016 and reports on all 43 forces are "
+        "available online.\n"
+    ) == ["Calm Roads: policing 2016 – A national overview"]
+
+
+def test_a_follow_up_with_a_longer_title_is_another_report() -> None:
+    titles = _titles(
+        "Its report, 'Calm Roads: Kent Police', published in May 2012, made four "
+        "recommendations.\n\nNotes to editors\n\n1. The report, 'Calm Roads: Kent Police "
+        "– A Follow-up', is available.\n"
+    )
+    assert sorted(titles) == ["Calm Roads: Kent Police", "Calm Roads: Kent Police – A Follow-up"]
+
+
 def test_a_title_with_a_question() -> None:
     assert _titles(
         "The report, Built to Last? A joint inspection of case files, makes six recommendations.\n"
@@ -172,6 +261,24 @@ def test_a_body_in_apposition_to_its_kind() -> None:
         "Partners, under contract.\n"
     )
     assert "Copperleaf Health Partners" in _names(release)
+
+
+def test_bodies_opening_a_sentence_a_bullet_or_following_in_a_list() -> None:
+    release = _read(
+        "Kent Police praised\n\nCoastway Rail told inspectors that delays had fallen.\n\n"
+        "- Harbour Fraud, the reporting centre, passes reports on quickly;\n\n"
+        "The force works with Coastway Rail, Transport for Medway and bus companies. "
+        "Reports made to Harbour Fraud results in few charges. The report calls for links "
+        "with the industry body UK Lending.\n"
+    )
+    assert {"Coastway Rail", "Harbour Fraud", "Transport for Medway", "UK Lending"} <= _names(
+        release
+    )
+
+
+def test_a_sentence_opening_needs_a_word_that_ends_names_of_bodies() -> None:
+    release = _read("Kent Police praised\n\nVictims told inspectors they felt safe.\n")
+    assert _names(release) == {"Kent Police"}
 
 
 def test_people_days_and_headings_are_not_bodies() -> None:
@@ -208,6 +315,22 @@ def test_his_majestys_inspector_after_the_name() -> None:
         '"The force has improved a great deal," said Ann Roe, His Majesty\'s Inspector of '
         "Constabulary.\n"
     ) == {("His Majesty's Inspector of Constabulary", ("Ann Roe",))}
+
+
+def test_post_then_name_said_the_in_reported_speech() -> None:
+    assert _posts(
+        "The chief inspector of prisons, Ann Roe, said the findings were encouraging.\n"
+    ) == {("chief inspector of prisons", ("Ann Roe",))}
+
+
+def test_a_body_name_in_a_post_does_not_swallow_the_name() -> None:
+    assert _posts(
+        "The inspection was led by HM Chief Inspector of the Crown Prosecution Service "
+        "Ann Roe and HM Chief Inspector of Probation Bo Lee.\n"
+    ) == {
+        ("HM Chief Inspector of the Crown Prosecution Service", ("Ann Roe",)),
+        ("HM Chief Inspector of Probation", ("Bo Lee",)),
+    }
 
 
 def test_the_inspection_was_led_by_post_and_name() -> None:
