@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import ORG
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF
 from rdflib.term import Node
 
-from hmic_graph.model.namespaces import HMIC, SCHEMA
+from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
 
 if TYPE_CHECKING:
     from hmic_graph.serve.pages import EntityPages, Link
@@ -208,14 +208,37 @@ def _select(pages: EntityPages, text: str, **bindings: Node) -> list[dict[str, N
     return rows
 
 
-def _text(row: Mapping[str, Node], name: str) -> str:
-    value = row.get(name)
-    return str(value) if value is not None else ""
+Facts = dict[URIRef, dict[URIRef, list[Node]]]
 
 
-def _iri(row: Mapping[str, Node], name: str) -> URIRef | None:
-    value = row.get(name)
-    return value if isinstance(value, URIRef) else None
+def _subjects(pages: EntityPages, predicate: URIRef, obj: Node) -> list[URIRef]:
+    """The IRIs ``s`` with ``s predicate obj`` in any release graph, sorted."""
+    return sorted(
+        {s for s, _, _ in pages.backend.triples((None, predicate, obj)) if isinstance(s, URIRef)},
+        key=str,
+    )
+
+
+def _facts(pages: EntityPages, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...]) -> Facts:
+    """The values of ``predicates`` for each of ``nodes``, read in batches."""
+    chosen = sorted(set(nodes), key=str)
+    return pages.backend.objects_of_many(chosen, predicates) if chosen else {}
+
+
+def _one(values: Iterable[Node]) -> str:
+    """The text of the smallest value (a stable choice), or ``""``."""
+    texts = sorted(str(v) for v in values)
+    return texts[0] if texts else ""
+
+
+def _iris(values: Iterable[Node]) -> list[URIRef]:
+    return sorted({v for v in values if isinstance(v, URIRef)}, key=str)
+
+
+def _dates(pages: EntityPages, releases: Iterable[URIRef]) -> dict[URIRef, str]:
+    """The ``dcterms:issued`` date of each release (``""`` when it has none)."""
+    facts = _facts(pages, releases, (DCTERMS.issued,))
+    return {release: _one(values[DCTERMS.issued]) for release, values in facts.items()}
 
 
 def page_kind(types: Iterable[Node]) -> str:
@@ -298,113 +321,107 @@ class ReleaseView:
     unplaced: int = 0
 
 
-_RELEASE = """
-SELECT ?release ?headline ?issued ?number ?body WHERE {
-  OPTIONAL { ?release schema:headline ?headline }
-  OPTIONAL { ?release dcterms:issued ?issued }
-  OPTIONAL { ?release hmic:releaseNumber ?number }
-  OPTIONAL { ?release schema:articleBody ?body }
-}"""
-
-_SPANS = """
-SELECT ?release ?node ?type ?start ?end WHERE {
-  ?selector dcterms:source ?release ; oa:start ?start ; oa:end ?end .
-  ?node hmic:evidence ?selector ; a ?type .
-}"""
-
-_NAMED = """
-SELECT ?release ?entity ?type ?name WHERE {
-  { ?release schema:mentions ?entity } UNION { ?release hmic:about ?entity }
-  UNION { ?quote schema:isPartOf ?release ; schema:spokenByCharacter ?entity }
-  ?entity a ?type .
-  { ?entity schema:name ?name } UNION { ?entity schema:alternateName ?name }
-}"""
-
-_RELATED = """
-SELECT ?release ?relation ?node ?type WHERE {
-  { ?release ?relation ?node . FILTER(?relation IN (hmic:about, schema:mentions, dcterms:publisher)) }
-  UNION { ?node prov:wasDerivedFrom ?release . BIND(prov:wasDerivedFrom AS ?relation) }
-  UNION { ?node schema:isPartOf ?release . BIND(schema:isPartOf AS ?relation) }
-  ?node a ?type .
-}"""
-
-_INSPECTIONS = """
-SELECT ?release ?inspection ?body ?kind ?judgement WHERE {
-  ?inspection a hmic:Inspection ; prov:wasDerivedFrom ?release .
-  OPTIONAL { ?inspection hmic:inspectedBody ?body }
-  OPTIONAL { ?inspection hmic:inspectionKind ?kind }
-  OPTIONAL { ?inspection hmic:judgement ?judgement }
-}"""
-
-_PART_TEXTS = """
-SELECT ?release ?node ?type ?text ?speaker ?telephone WHERE {
-  { ?node schema:isPartOf ?release } UNION { ?node prov:wasDerivedFrom ?release }
-  ?node a ?type .
-  OPTIONAL { ?node schema:text ?text }
-  OPTIONAL { ?node schema:description ?text }
-  OPTIONAL { ?node schema:spokenByCharacter ?speaker }
-  OPTIONAL { ?node schema:telephone ?telephone }
-}"""
+#: What is read about the parts of a release (its quotes, findings, inspections, ...).
+_PART_FACTS: tuple[URIRef, ...] = (
+    RDF.type,
+    SCHEMA.text,
+    SCHEMA.description,
+    SCHEMA.spokenByCharacter,
+    SCHEMA.telephone,
+    HMIC.inspectedBody,
+    HMIC.inspectionKind,
+    HMIC.judgement,
+)
+#: What is read about the things a release names: shared nodes with many
+#: statements (an inspectorate has a contact point per release), so only these.
+_NAMED_FACTS: tuple[URIRef, ...] = (RDF.type, SCHEMA.name, SCHEMA.alternateName)
+_RELEASE_FACTS: tuple[URIRef, ...] = (
+    SCHEMA.headline,
+    DCTERMS.issued,
+    HMIC.releaseNumber,
+    SCHEMA.articleBody,
+    HMIC.about,
+    SCHEMA.mentions,
+    DCTERMS.publisher,
+)
 
 
 def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
-    """The view of the page of the press release ``release``."""
-    head = _select(pages, _RELEASE, release=release)
-    row = head[0] if head else {}
-    body = _text(row, "body")
+    """The view of the page of the press release ``release``.
 
-    span_rows = _select(pages, _SPANS, release=release)
-    named_rows = _select(pages, _NAMED, release=release)
-    related_rows = _select(pages, _RELATED, release=release)
-    part_rows = _select(pages, _PART_TEXTS, release=release)
-    inspection_rows = _select(pages, _INSPECTIONS, release=release)
-    iris: set[Node] = {release}
-    for rows in (span_rows, named_rows, related_rows, part_rows, inspection_rows):
-        for found in rows:
-            iris.update(v for v in found.values() if isinstance(v, URIRef))
+    Read with pattern lookups and batched fact lookups (a few milliseconds
+    on a store of 1,000 releases), not with joins over the whole store.
+    """
+    head = pages.backend.objects_of(release, _RELEASE_FACTS)
+    body = _one(head[SCHEMA.articleBody])
+    about, mentioned = _iris(head[HMIC.about]), _iris(head[SCHEMA.mentions])
+    parts = sorted(
+        {
+            *_subjects(pages, PROV.wasDerivedFrom, release),
+            *_subjects(pages, SCHEMA.isPartOf, release),
+        },
+        key=str,
+    )
+    selectors = _subjects(pages, DCTERMS.source, release)
+    evidence_of = {selector: _subjects(pages, HMIC.evidence, selector) for selector in selectors}
+    evidenced = {node for nodes in evidence_of.values() for node in nodes}
+    facts = _facts(pages, parts, _PART_FACTS)
+    speakers = {s for values in facts.values() for s in _iris(values[SCHEMA.spokenByCharacter])}
+    # One lookup per named node, not a batch: a batch reads every statement of
+    # each node, and an inspectorate has thousands (a contact point per release).
+    named = {
+        node: pages.backend.objects_of(node, _NAMED_FACTS)
+        for node in sorted({*about, *mentioned, *evidenced, *speakers} - set(facts), key=str)
+    }
+    facts.update(
+        {node: {p: values.get(p, []) for p in _PART_FACTS} for node, values in named.items()}
+    )
+    names = {
+        node: [*values[SCHEMA.name], *values[SCHEMA.alternateName]]
+        for node, values in named.items()
+    }
+    positions = _facts(pages, selectors, (OA.start, OA.end))
+    inspections = [n for n in parts if HMIC.Inspection in facts[n][RDF.type]]
+    iris: set[Node] = {release, *facts, *_iris(head[DCTERMS.publisher])}
+    for node in inspections:
+        for predicate in (HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement):
+            iris.update(facts[node][predicate])
     known = pages.labels_of(iris)
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
 
-    # Spans from evidence selectors: one per (node, selector), the kind from the node's types.
-    types: dict[URIRef, set[Node]] = {}
-    for found in span_rows:
-        node = _iri(found, "node")
-        if node is not None:
-            types.setdefault(node, set()).add(found["type"])
+    def types(node: URIRef) -> set[Node]:
+        return set(facts[node][RDF.type]) if node in facts else set()
+
+    # Spans from evidence selectors, the kind from the type of the node they are evidence for.
     highlights: dict[tuple[int, int, str], Highlight] = {}
     unplaced = 0
-    for found in span_rows:
-        node = _iri(found, "node")
-        kind = _kind_of(types.get(node, set())) if node is not None else ""
+    for selector in selectors:
         try:
-            start, end = int(_text(found, "start")), int(_text(found, "end"))
+            start = int(_one(positions[selector][OA.start]))
+            end = int(_one(positions[selector][OA.end]))
         except ValueError:
             continue
-        if node is None or not kind:
-            continue
-        if not 0 <= start < end <= len(body):
-            unplaced += 1
-            continue
-        target = link(node)
-        highlights.setdefault(
-            (start, end, str(node)), Highlight(start, end, kind, target, f"{kind}: {target.text}")
-        )
+        for node in evidence_of[selector]:
+            kind = _kind_of(types(node))
+            if not kind:
+                continue
+            if not 0 <= start < end <= len(body):
+                unplaced += 1
+                continue
+            target = link(node)
+            highlights.setdefault(
+                (start, end, str(node)),
+                Highlight(start, end, kind, target, f"{kind}: {target.text}"),
+            )
     # Spans from names: the organisations and people the release names, where the text has them.
-    names: dict[URIRef, tuple[set[Node], set[str]]] = {}
-    for found in named_rows:
-        entity = _iri(found, "entity")
-        if entity is not None:
-            known_types, known_names = names.setdefault(entity, (set(), set()))
-            known_types.add(found["type"])
-            known_names.add(_text(found, "name"))
-    for entity, (entity_types, entity_names) in sorted(names.items()):
-        kind = _kind_of(entity_types)
+    for entity in sorted({*about, *mentioned, *speakers}, key=str):
+        kind = _kind_of(types(entity))
         if kind not in ("force", "person", "partner", "alliance", "report"):
             continue
         target = link(entity)
-        for start, end in _occurrences(body, entity_names):
+        for start, end in _occurrences(body, (str(n) for n in names.get(entity, []))):
             highlights.setdefault(
                 (start, end, str(entity)),
                 Highlight(start, end, kind, target, f"{kind}: {target.text}"),
@@ -414,87 +431,68 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
     for highlight in placed:
         counts[highlight.kind] += 1
 
-    related: dict[str, dict[URIRef, set[Node]]] = {}
-    for found in related_rows:
-        node = _iri(found, "node")
-        if node is not None:
-            related.setdefault(
-                str(found["relation"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1], {}
-            ).setdefault(node, set()).add(found["type"])
-
-    def by_type(relation: str, cls: URIRef) -> list[Link]:
-        chosen = [n for n, t in related.get(relation, {}).items() if cls in t]
-        return _sorted_links(link(n) for n in chosen)
-
-    parts: dict[URIRef, dict[str, Any]] = {}
-    for found in part_rows:
-        node = _iri(found, "node")
-        if node is None:
-            continue
-        entry = parts.setdefault(
-            node, {"types": set(), "text": "", "speaker": None, "telephone": ""}
-        )
-        entry["types"].add(found["type"])
-        entry["text"] = entry["text"] or _text(found, "text")
-        entry["speaker"] = entry["speaker"] or _iri(found, "speaker")
-        entry["telephone"] = entry["telephone"] or _text(found, "telephone")
+    def of_type(nodes: Iterable[URIRef], cls: URIRef) -> list[URIRef]:
+        return [n for n in nodes if cls in types(n)]
 
     def findings(cls: URIRef | None) -> list[Finding]:
         chosen = [
-            (node, entry)
-            for node, entry in parts.items()
-            if HMIC.Finding in entry["types"]
-            and (
-                cls in entry["types"]
+            n
+            for n in of_type(parts, HMIC.Finding)
+            if (
+                cls in types(n)
                 if cls is not None
-                else not entry["types"] & {HMIC.Strength, HMIC.AreaForImprovement}
+                else not types(n) & {HMIC.Strength, HMIC.AreaForImprovement}
             )
         ]
         return [
-            Finding(link(node), entry["text"]) for node, entry in sorted(chosen, key=_by_position)
+            Finding(link(n), _one(facts[n][SCHEMA.description]))
+            for n in sorted(chosen, key=_by_position)
         ]
 
     quotes = [
-        QuoteRow(link(node), link(entry["speaker"]) if entry["speaker"] else None, entry["text"])
-        for node, entry in sorted(parts.items(), key=_by_position)
-        if HMIC.Quote in entry["types"]
+        QuoteRow(
+            link(n),
+            link(speaker) if (speaker := _first_iri(facts[n][SCHEMA.spokenByCharacter])) else None,
+            _one(facts[n][SCHEMA.text]),
+        )
+        for n in sorted(of_type(parts, HMIC.Quote), key=_by_position)
     ]
     contacts = [
-        (link(node), entry["telephone"])
-        for node, entry in sorted(parts.items(), key=_by_position)
-        if HMIC.ContactPoint in entry["types"]
+        (link(n), _one(facts[n][SCHEMA.telephone]))
+        for n in sorted(of_type(parts, HMIC.ContactPoint), key=_by_position)
     ]
-    inspections = _inspections(inspection_rows, link)
-    mentioned = related.get("mentions", {})
+    cited = {*mentioned, *evidenced}
     return ReleaseView(
-        headline=_text(row, "headline") or pages.label(release),
-        issued=_text(row, "issued"),
-        number=_text(row, "number"),
+        headline=_one(head[SCHEMA.headline]) or pages.label(release),
+        issued=_one(head[DCTERMS.issued]),
+        number=_one(head[HMIC.releaseNumber]),
         segments=segments(body, placed),
         legend=[LegendEntry(k, counts[k.key]) for k in KINDS],
-        about=_sorted_links(link(n) for n in related.get("about", {})),
-        publishers=_sorted_links(link(n) for n in related.get("publisher", {})),
-        inspections=inspections,
+        about=_sorted_links(link(n) for n in about),
+        publishers=_sorted_links(link(n) for n in _iris(head[DCTERMS.publisher])),
+        inspections=_inspections(
+            [(n, release) for n in inspections], facts, {release: _one(head[DCTERMS.issued])}, link
+        ),
         strengths=findings(HMIC.Strength),
         improvements=findings(HMIC.AreaForImprovement),
         other_findings=findings(None),
         quotes=quotes,
-        reports=by_type("mentions", HMIC.Report),
-        alliances=_sorted_links(
-            link(n)
-            for relation in ("mentions", "wasDerivedFrom")
-            for n, t in related.get(relation, {}).items()
-            if HMIC.StrategicAlliance in t
-        ),
-        partners=by_type("mentions", HMIC.PartnerOrganization),
+        reports=_sorted_links(link(n) for n in of_type(cited, HMIC.Report)),
+        alliances=_sorted_links(link(n) for n in of_type({*cited, *parts}, HMIC.StrategicAlliance)),
+        partners=_sorted_links(link(n) for n in of_type(mentioned, HMIC.PartnerOrganization)),
         contacts=contacts,
         mentions=_sorted_links(
             link(n)
-            for n, t in mentioned.items()
-            if not t & {HMIC.Report, HMIC.PartnerOrganization, HMIC.StrategicAlliance}
+            for n in mentioned
+            if not types(n) & {HMIC.Report, HMIC.PartnerOrganization, HMIC.StrategicAlliance}
         ),
         unplaced=unplaced,
     )
+
+
+def _first_iri(values: Iterable[Node]) -> URIRef | None:
+    found = _iris(values)
+    return found[0] if found else None
 
 
 def _kind_of(types: Iterable[Node]) -> str:
@@ -515,44 +513,37 @@ def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return sorted(taken)
 
 
-def _by_position(item: tuple[URIRef, Any]) -> tuple[int, str]:
+def _by_position(node: URIRef) -> tuple[int, str]:
     """Parts of a release minted as ``.../quote/1203-1528`` sort by where they start."""
-    match = re.search(r"/(\d+)-\d+$", str(item[0]))
-    return (int(match.group(1)) if match else 1 << 30, str(item[0]))
+    match = re.search(r"/(\d+)-\d+$", str(node))
+    return (int(match.group(1)) if match else 1 << 30, str(node))
 
 
 def _sorted_links(links: Iterable[Link]) -> list[Link]:
     return sorted(set(links), key=lambda k: (k.text.casefold(), k.iri))
 
 
-def _inspections(rows: list[dict[str, Node]], link: Any) -> list[Inspection]:
-    grouped: dict[URIRef, dict[str, Any]] = {}
-    for found in rows:
-        node = _iri(found, "inspection")
-        if node is None:
-            continue
-        entry = grouped.setdefault(
-            node, {"body": None, "kind": None, "judgements": set(), "release": None, "issued": ""}
+def _inspections(
+    pairs: Iterable[tuple[URIRef, URIRef | None]],
+    facts: Facts,
+    dates: Mapping[URIRef, str],
+    link: Any,
+) -> list[Inspection]:
+    """Inspections (each with the release reporting it) in date order, undated last."""
+    views = []
+    for node, release in pairs:
+        values = facts[node]
+        body, kind = _first_iri(values[HMIC.inspectedBody]), _first_iri(values[HMIC.inspectionKind])
+        views.append(
+            Inspection(
+                link(node),
+                link(body) if body else None,
+                link(kind) if kind else None,
+                _sorted_links(link(j) for j in _iris(values[HMIC.judgement])),
+                link(release) if release else None,
+                dates.get(release, "") if release else "",
+            )
         )
-        entry["body"] = entry["body"] or _iri(found, "body")
-        entry["kind"] = entry["kind"] or _iri(found, "kind")
-        entry["release"] = entry["release"] or _iri(found, "release")
-        entry["issued"] = entry["issued"] or _text(found, "issued")
-        judgement = _iri(found, "judgement")
-        if judgement is not None:
-            entry["judgements"].add(judgement)
-    views = [
-        Inspection(
-            link(node),
-            link(entry["body"]) if entry["body"] else None,
-            link(entry["kind"]) if entry["kind"] else None,
-            _sorted_links(link(j) for j in entry["judgements"]),
-            link(entry["release"]) if entry["release"] else None,
-            entry["issued"],
-        )
-        for node, entry in grouped.items()
-    ]
-    # Oldest first; an inspection whose release gives no date goes last.
     return sorted(
         views,
         key=lambda v: (not v.issued, v.issued, v.release.text if v.release else "", v.link.iri),
@@ -593,157 +584,115 @@ class ForceView:
     releases: list[tuple[Link, str]] = field(default_factory=list)
 
 
-_FORCE_IDS = """
-SELECT ?force ?ons ?policeUk ?same WHERE {
-  { ?force hmic:onsCode ?ons } UNION { ?force hmic:policeUkId ?policeUk } UNION { ?force owl:sameAs ?same }
-}"""
-
-_FORCE_INSPECTIONS = """
-SELECT ?force ?inspection ?release ?issued ?kind ?judgement WHERE {
-  ?inspection hmic:inspectedBody ?force ; prov:wasDerivedFrom ?release .
-  OPTIONAL { ?release dcterms:issued ?issued }
-  OPTIONAL { ?inspection hmic:inspectionKind ?kind }
-  OPTIONAL { ?inspection hmic:judgement ?judgement }
-}"""
-
-_FORCE_FINDINGS = """
-SELECT ?force ?finding ?type ?text ?release ?issued WHERE {
-  ?finding hmic:concerns ?force ; a ?type .
-  FILTER(?type IN (hmic:Strength, hmic:AreaForImprovement))
-  OPTIONAL { ?finding schema:description ?text }
-  OPTIONAL { ?finding schema:isPartOf ?release . OPTIONAL { ?release dcterms:issued ?issued } }
-}"""
-
-_FORCE_LINKS = """
-SELECT ?force ?alliance ?partner ?partnerKind ?kindOnly WHERE {
-  { ?alliance org:hasMember ?force }
-  UNION { ?force hmic:worksWith ?partner . OPTIONAL { ?partner hmic:partnerType ?partnerKind } }
-  UNION { ?force hmic:worksWithPartnerType ?kindOnly }
-}"""
-
-_FORCE_QUOTES = """
-SELECT ?force ?quote ?speaker ?text ?release ?issued WHERE {
-  ?release hmic:about ?force .
-  ?quote schema:isPartOf ?release ; a hmic:Quote ; schema:text ?text .
-  OPTIONAL { ?quote schema:spokenByCharacter ?speaker }
-  OPTIONAL { ?release dcterms:issued ?issued }
-}"""
-
-_ABOUT = """
-SELECT ?subject ?release ?issued WHERE {
-  ?release a hmic:PressRelease .
-  { ?release hmic:about ?subject } UNION { ?release schema:mentions ?subject }
-  OPTIONAL { ?release dcterms:issued ?issued }
-}"""
-
-
 def force_view(pages: EntityPages, force: URIRef) -> ForceView:
     """The view of the page of the police force ``force``."""
-    id_rows = _select(pages, _FORCE_IDS, force=force)
-    inspection_rows = _select(pages, _FORCE_INSPECTIONS, force=force)
-    finding_rows = _select(pages, _FORCE_FINDINGS, force=force)
-    link_rows = _select(pages, _FORCE_LINKS, force=force)
-    quote_rows = _select(pages, _FORCE_QUOTES, force=force)
-    release_rows = _select(pages, _ABOUT, subject=force)
-    iris: set[Node] = set()
-    for rows in (inspection_rows, finding_rows, link_rows, quote_rows, release_rows):
-        for found in rows:
-            iris.update(v for v in found.values() if isinstance(v, URIRef))
+    own = pages.backend.objects_of(
+        force,
+        (HMIC.onsCode, HMIC.policeUkId, OWL.sameAs, HMIC.worksWith, HMIC.worksWithPartnerType),
+    )
+    inspections = _subjects(pages, HMIC.inspectedBody, force)
+    found = _subjects(pages, HMIC.concerns, force)
+    alliances = _subjects(pages, ORG.hasMember, force)
+    partners = _iris(own[HMIC.worksWith])
+    about = _subjects(pages, HMIC.about, force)
+    naming = sorted({*about, *_subjects(pages, SCHEMA.mentions, force)}, key=str)
+    quoted = [q for release in about for q in _subjects(pages, SCHEMA.isPartOf, release)]
+    facts = _facts(
+        pages,
+        {*inspections, *found, *partners, *quoted},
+        (
+            RDF.type,
+            PROV.wasDerivedFrom,
+            SCHEMA.isPartOf,
+            SCHEMA.description,
+            SCHEMA.text,
+            SCHEMA.spokenByCharacter,
+            HMIC.inspectedBody,
+            HMIC.inspectionKind,
+            HMIC.judgement,
+            HMIC.partnerType,
+        ),
+    )
+    sources = {n: _first_iri(facts[n][PROV.wasDerivedFrom]) for n in inspections}
+    parent = {n: _first_iri(facts[n][SCHEMA.isPartOf]) for n in [*found, *quoted]}
+    dates = _dates(
+        pages, {*naming, *(r for r in sources.values() if r), *(r for r in parent.values() if r)}
+    )
+    iris: set[Node] = {*facts, *alliances, *naming}
+    for values in facts.values():
+        for predicate in (
+            HMIC.inspectionKind,
+            HMIC.judgement,
+            HMIC.partnerType,
+            SCHEMA.spokenByCharacter,
+        ):
+            iris.update(values[predicate])
+    iris.update(own[HMIC.worksWithPartnerType])
     known = pages.labels_of(iris)
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
 
     identifiers: list[Identifier] = []
-    for found in id_rows:
-        if "ons" in found:
-            code = _text(found, "ons")
-            identifiers.append(
-                Identifier(
-                    "ONS code",
-                    code,
-                    _outside(
-                        "statistics.data.gov.uk",
-                        "https://statistics.data.gov.uk/id/statistical-geography/",
-                        code,
-                    ),
-                )
-            )
-        if "policeUk" in found:
-            code = _text(found, "policeUk")
-            identifiers.append(
-                Identifier(
-                    "data.police.uk",
-                    code,
-                    _outside("data.police.uk", "https://data.police.uk/api/forces/", code),
-                )
-            )
-        same = _iri(found, "same")
-        if same is not None and str(same).startswith("http://www.wikidata.org/entity/"):
+    for code in sorted(str(v) for v in own[HMIC.onsCode]):
+        ons = "https://statistics.data.gov.uk/id/statistical-geography/"
+        identifiers.append(
+            Identifier("ONS code", code, _outside("statistics.data.gov.uk", ons, code))
+        )
+    for code in sorted(str(v) for v in own[HMIC.policeUkId]):
+        police = "https://data.police.uk/api/forces/"
+        identifiers.append(
+            Identifier("data.police.uk", code, _outside("data.police.uk", police, code))
+        )
+    for same in _iris(own[OWL.sameAs]):
+        if str(same).startswith("http://www.wikidata.org/entity/"):
             code = str(same).rsplit("/", 1)[-1]
-            identifiers.append(
-                Identifier(
-                    "Wikidata", code, _outside("Wikidata", "https://www.wikidata.org/wiki/", code)
-                )
-            )
-    identifiers.sort(key=lambda i: (i.scheme, i.value))
+            wiki = "https://www.wikidata.org/wiki/"
+            identifiers.append(Identifier("Wikidata", code, _outside("Wikidata", wiki, code)))
 
-    findings: dict[URIRef, list[Finding]] = {HMIC.Strength: [], HMIC.AreaForImprovement: []}
-    seen: set[tuple[URIRef, URIRef]] = set()
-    for found in sorted(
-        finding_rows,
-        key=lambda r: (not _text(r, "issued"), _text(r, "issued"), str(r.get("finding"))),
-    ):
-        node, cls = _iri(found, "finding"), _iri(found, "type")
-        if node is None or cls not in findings or (node, cls) in seen:
-            continue
-        seen.add((node, cls))
-        release = _iri(found, "release")
-        findings[cls].append(
+    def findings(cls: URIRef) -> list[Finding]:
+        chosen = [n for n in found if cls in facts[n][RDF.type]]
+        views = [
             Finding(
-                link(node),
-                _text(found, "text"),
-                link(release) if release else None,
-                _text(found, "issued"),
+                link(n),
+                _one(facts[n][SCHEMA.description]),
+                link(release) if (release := parent[n]) else None,
+                dates.get(release, "") if release else "",
             )
+            for n in chosen
+        ]
+        return sorted(
+            views, key=lambda f: (not f.issued, f.issued, _by_position(URIRef(f.link.iri)))
         )
 
-    alliances = _sorted_links(link(a) for r in link_rows if (a := _iri(r, "alliance")) is not None)
     by_kind: dict[URIRef | None, set[URIRef]] = {}
-    for found in link_rows:
-        partner = _iri(found, "partner")
-        if partner is not None:
-            by_kind.setdefault(_iri(found, "partnerKind"), set()).add(partner)
-    for found in link_rows:
-        only = _iri(found, "kindOnly")
-        if only is not None:
-            by_kind.setdefault(only, set())
+    for partner in partners:
+        kinds: list[URIRef | None] = [*_iris(facts[partner][HMIC.partnerType])] or [None]
+        for kind in kinds:
+            by_kind.setdefault(kind, set()).add(partner)
+    for kind in _iris(own[HMIC.worksWithPartnerType]):
+        by_kind.setdefault(kind, set())
     groups = [
         PartnerGroup(
-            link(kind) if kind is not None else None, _sorted_links(link(p) for p in partners)
+            link(kind) if kind is not None else None, _sorted_links(link(p) for p in members)
         )
-        for kind, partners in by_kind.items()
+        for kind, members in by_kind.items()
     ]
     groups.sort(key=lambda g: (g.kind is None, g.kind.text.casefold() if g.kind else ""))
 
-    quotes = _quotes(quote_rows, link)
-    releases = sorted(
-        {
-            (link(r), _text(found, "issued"))
-            for found in release_rows
-            if (r := _iri(found, "release"))
-        },
-        key=lambda pair: (pair[1], pair[0].text),
-    )
     return ForceView(
         identifiers=identifiers,
-        inspections=_inspections(inspection_rows, link),
-        strengths=findings[HMIC.Strength],
-        improvements=findings[HMIC.AreaForImprovement],
-        alliances=alliances,
+        inspections=_inspections([(n, sources[n]) for n in inspections], facts, dates, link),
+        strengths=findings(HMIC.Strength),
+        improvements=findings(HMIC.AreaForImprovement),
+        alliances=_sorted_links(link(a) for a in alliances),
         partners=groups,
-        quotes=quotes,
-        releases=releases,
+        quotes=_quotes(
+            [q for q in quoted if HMIC.Quote in facts[q][RDF.type]], facts, parent, dates, link
+        ),
+        releases=sorted(
+            ((link(r), dates.get(r, "")) for r in naming), key=lambda p: (p[1], p[0].text)
+        ),
     )
 
 
@@ -756,28 +705,33 @@ def _outside(name: str, prefix: str, code: str) -> Link | None:
     return Link(f"{code} at {name}", prefix + code, prefix + code)
 
 
-def _quotes(rows: list[dict[str, Node]], link: Any) -> list[QuoteRow]:
-    found: dict[URIRef, QuoteRow] = {}
-    for row in rows:
-        node = _iri(row, "quote")
-        if node is None or node in found:
-            continue
-        speaker, release = _iri(row, "speaker"), _iri(row, "release")
-        found[node] = QuoteRow(
-            link(node),
-            link(speaker) if speaker else None,
-            _text(row, "text"),
-            link(release) if release else None,
-            _text(row, "issued"),
+def _quotes(
+    quotes: Iterable[URIRef],
+    facts: Facts,
+    parent: Mapping[URIRef, URIRef | None],
+    dates: Mapping[URIRef, str],
+    link: Any,
+) -> list[QuoteRow]:
+    """Quotes with their speaker and release, oldest first, undated last, in text order."""
+    rows = []
+    for quote in set(quotes):
+        speaker, release = _first_iri(facts[quote][SCHEMA.spokenByCharacter]), parent.get(quote)
+        rows.append(
+            QuoteRow(
+                link(quote),
+                link(speaker) if speaker else None,
+                _one(facts[quote][SCHEMA.text]),
+                link(release) if release else None,
+                dates.get(release, "") if release else "",
+            )
         )
-    # Oldest first, undated last; within a release, in the order of its text.
     return sorted(
-        found.values(),
+        rows,
         key=lambda q: (
             not q.issued,
             q.issued,
             q.release.iri if q.release else "",
-            _by_position((URIRef(q.link.iri), None)),
+            _by_position(URIRef(q.link.iri)),
         ),
     )
 
@@ -805,69 +759,51 @@ class PersonView:
     releases: list[tuple[Link, str]]
 
 
-_PERSON_POSTS = """
-SELECT ?person ?post ?organisation ?release ?issued WHERE {
-  ?person org:holds ?post .
-  OPTIONAL { ?post org:postIn ?organisation }
-  OPTIONAL {
-    ?post prov:wasDerivedFrom ?release . ?release schema:mentions ?person .
-    OPTIONAL { ?release dcterms:issued ?issued }
-  }
-}"""
-
-_PERSON_QUOTES = """
-SELECT ?person ?quote ?text ?release ?issued WHERE {
-  ?quote schema:spokenByCharacter ?person ; schema:text ?text .
-  OPTIONAL { ?quote schema:isPartOf ?release . OPTIONAL { ?release dcterms:issued ?issued } }
-}"""
-
-
 def person_view(pages: EntityPages, person: URIRef) -> PersonView:
-    """The view of the page of the person ``person``."""
-    post_rows = _select(pages, _PERSON_POSTS, person=person)
-    quote_rows = _select(pages, _PERSON_QUOTES, person=person)
-    release_rows = _select(pages, _ABOUT, subject=person)
-    iris: set[Node] = {person}
-    for rows in (post_rows, quote_rows, release_rows):
-        for found in rows:
-            iris.update(v for v in found.values() if isinstance(v, URIRef))
+    """The view of the page of the person ``person``.
+
+    A post is dated by the releases that state it and name the person; a
+    post held by several people over time (an inspectorate's HM Inspector)
+    is dated by this person's releases only.
+    """
+    posts = _iris(pages.backend.objects_of(person, (ORG.holds,))[ORG.holds])
+    quoted = _subjects(pages, SCHEMA.spokenByCharacter, person)
+    naming = _subjects(pages, SCHEMA.mentions, person)
+    facts = _facts(
+        pages,
+        {*posts, *quoted},
+        (ORG.postIn, PROV.wasDerivedFrom, SCHEMA.text, SCHEMA.isPartOf, SCHEMA.spokenByCharacter),
+    )
+    parent = {q: _first_iri(facts[q][SCHEMA.isPartOf]) for q in quoted}
+    dates = _dates(pages, {*naming, *(r for r in parent.values() if r)})
+    iris: set[Node] = {person, *facts, *naming}
+    for post in posts:
+        iris.update(facts[post][ORG.postIn])
     known = pages.labels_of(iris)
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
 
-    posts: dict[URIRef, dict[str, Any]] = {}
-    for found in post_rows:
-        post = _iri(found, "post")
-        if post is None:
-            continue
-        entry = posts.setdefault(post, {"organisation": None, "dates": set(), "releases": set()})
-        entry["organisation"] = entry["organisation"] or _iri(found, "organisation")
-        if _text(found, "issued"):
-            entry["dates"].add(_text(found, "issued"))
-        release = _iri(found, "release")
-        if release is not None:
-            entry["releases"].add(release)
-    held = [
-        PostHeld(
-            link(post),
-            link(entry["organisation"]) if entry["organisation"] else None,
-            min(entry["dates"], default=""),
-            max(entry["dates"], default=""),
-            _sorted_links(link(r) for r in entry["releases"]),
+    held = []
+    for post in posts:
+        said_in = [r for r in _iris(facts[post][PROV.wasDerivedFrom]) if r in dates]
+        when = sorted(d for r in said_in if (d := dates[r]))
+        organisation = _first_iri(facts[post][ORG.postIn])
+        held.append(
+            PostHeld(
+                link(post),
+                link(organisation) if organisation else None,
+                when[0] if when else "",
+                when[-1] if when else "",
+                _sorted_links(link(r) for r in said_in),
+            )
         )
-        for post, entry in posts.items()
-    ]
     held.sort(key=lambda p: (p.first or "~", p.last, p.post.text.casefold()))
-    releases = sorted(
-        {
-            (link(r), _text(found, "issued"))
-            for found in release_rows
-            if (r := _iri(found, "release"))
-        },
-        key=lambda pair: (pair[1], pair[0].text),
+    return PersonView(
+        held,
+        _quotes(quoted, facts, parent, dates, link),
+        sorted(((link(r), dates.get(r, "")) for r in naming), key=lambda p: (p[1], p[0].text)),
     )
-    return PersonView(held, _quotes(quote_rows, link), releases)
 
 
 # --- search --------------------------------------------------------------------------
@@ -917,7 +853,7 @@ def search_view(pages: EntityPages, text: str) -> SearchView:
     hits: list[tuple[str, list[URIRef]]] = []
     for heading, cls in SEARCHED:
         rows = _select(pages, _SEARCH, needle=Literal(needle.lower()), **{"class": cls})
-        found = sorted({e for r in rows if (e := _iri(r, "entity")) is not None}, key=str)
+        found = sorted({e for r in rows if isinstance(e := r.get("entity"), URIRef)}, key=str)
         hits.append((heading, found))
     known = pages.labels_of(e for _, found in hits for e in found[:_MAX_HITS])
     return SearchView(
