@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
@@ -36,6 +36,8 @@ __all__ = [
     "local_path",
     "sentence_context",
 ]
+
+_T = TypeVar("_T")
 
 #: A path segment of an entity IRI: unreserved URI characters only (RFC 3986).
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -332,7 +334,7 @@ class EntityPages:
         # never changes, so they are kept for the life of the pages.
         self._labels = labels
         self._static_links: dict[tuple[bool, str], Link] = {}
-        self._described: tuple[object, Graph] | None = None
+        self._kept: dict[str, tuple[object, object]] = {}
 
     # -- small helpers
 
@@ -455,18 +457,29 @@ class EntityPages:
 
         return mint(self.base)
 
-    def _dataset_description(self) -> Graph:
-        """The VoID/DCAT/PROV description of the store, made again when the store changes."""
-        from hmic_graph.rdf.describe import describe_dataset
+    def kept(self, key: str, make: Callable[[], _T]) -> _T:
+        """``make()``, kept while the store does not change (as the labels are).
+
+        For what is derived from the whole store: the dataset description,
+        the search index. Two threads may both make it; either result is right.
+        """
         from hmic_graph.serve.cache import NOT_CACHED
 
         version = self._labels.version() if self._labels is not None else NOT_CACHED
-        kept = self._described
-        if kept is not None and version is not NOT_CACHED and kept[0] == version:
-            return kept[1]
-        graph = describe_dataset(self.backend.current().graphs(), base=self.base)
-        self._described = (version, graph)
-        return graph
+        found = self._kept.get(key)
+        if found is not None and version is not NOT_CACHED and found[0] == version:
+            return cast(_T, found[1])
+        value = make()
+        self._kept[key] = (version, value)
+        return value
+
+    def _dataset_description(self) -> Graph:
+        """The VoID/DCAT/PROV description of the store, made again when the store changes."""
+        from hmic_graph.rdf.describe import describe_dataset
+
+        return self.kept(
+            "dataset", lambda: describe_dataset(self.backend.current().graphs(), base=self.base)
+        )
 
     def description(self, iri: URIRef) -> Graph:
         """The store's description of ``iri`` plus what the ontology says about it.
