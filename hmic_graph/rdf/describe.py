@@ -42,7 +42,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
 from hmic_graph.model.errors import HmicGraphError
-from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, PREFIXES, SCHEMA, bind_prefixes
+from hmic_graph.model.namespaces import (
+    DEFAULT_BASE,
+    HMIC,
+    PREFIXES,
+    SCHEMA,
+    bind_prefixes,
+    is_absolute_iri,
+)
 
 if TYPE_CHECKING:
     from hmic_graph.rdf.export import RdfFormat
@@ -83,7 +90,6 @@ _TITLES = {
     "trig": "TriG (one named graph per release)",
     "nquads": "N-Quads (one named graph per release)",
 }
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
 
 
 def mint(base: str, *parts: str) -> URIRef:
@@ -168,7 +174,7 @@ def describe_dataset(
         _check_iri(publisher, "publisher")
     for value, what in ((sparql_endpoint, "SPARQL endpoint"), (download_base, "download base")):
         if value is not None and not (
-            _ABSOLUTE_IRI.match(value) and value.startswith(("http://", "https://"))
+            is_absolute_iri(value) and value.startswith(("http://", "https://"))
         ):
             raise HmicGraphError(f"the {what} must be an http:// or https:// URL, not {value!r}")
     chosen = [f if isinstance(f, RdfFormat) else RdfFormat.from_name(f) for f in formats]
@@ -259,7 +265,7 @@ def describe_dataset(
             if isinstance(who, URIRef):
                 publishers.add(who)
         page = graph.value(release, SCHEMA.url)
-        if page is not None and _ABSOLUTE_IRI.match(str(page)):
+        if page is not None and is_absolute_iri(str(page)):
             found_sources[name] = str(page)
     for name, location in sorted((sources if sources is not None else found_sources).items()):
         if name not in graphs:
@@ -312,7 +318,7 @@ def describe_dataset(
 
 
 def _check_iri(value: str, what: str) -> None:
-    if not _ABSOLUTE_IRI.match(value):
+    if not is_absolute_iri(value):
         raise HmicGraphError(f"the {what} must be an absolute IRI, not {value!r}")
 
 

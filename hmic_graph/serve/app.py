@@ -86,7 +86,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hmic_graph.model.errors import HmicGraphError
-from hmic_graph.model.namespaces import DEFAULT_BASE, PREFIXES
+from hmic_graph.model.namespaces import DEFAULT_BASE, sparql_prefixes
 from hmic_graph.serve.backend import Backend, ServedStore
 from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache
 from hmic_graph.serve.negotiation import negotiate
@@ -249,8 +249,7 @@ class _QueryRunner:
     ) -> None:
         self.pool = pool
         self.settings = settings
-        self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        self.prefixes["hmicid"] = base
+        self.prefixes = sparql_prefixes(base)
         self.namespaces = (base,)
         self._version = version
         self._threads = ThreadPoolExecutor(
