@@ -64,7 +64,7 @@ def _opening_sentence_pattern() -> re.Pattern[str]:
     word = r"[A-Z][\w'’-]*"
     return re.compile(
         rf"(?:^[ \t]*(?:[-•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
-        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings}))"
+        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings})s?)"
         r"(?=\s*,|\s+[a-z])",
         re.MULTILINE,
     )
@@ -149,7 +149,7 @@ def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozens
     in_apposition = ctx.text[match.start() : match.start(1)].rstrip().endswith(",")
     return (
         in_apposition
-        or tokens[0].isupper()
+        or any(len(t) > 1 and t.isupper() for t in tokens)
         or tokens[-1] in raw["organisation_name_endings"]
         or bool(re.match(r",?\s+which\b", following))
     )

@@ -160,7 +160,7 @@ def _modifiers(
     """
     taken: list[int] = []
     index = head - 1
-    while index >= 0 and len(taken) < 3:
+    while index >= 0 and len(taken) < 4:
         _start, end, word = tokens[index]
         if text[end : tokens[index + 1][0]].strip():
             break  # punctuation between the words

@@ -98,6 +98,11 @@ class People:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.entries: dict[str, PersonEntry] = {}
+        self._body_words = frozenset(
+            w
+            for w in (*lexicon.raw["organisation_heads"], *lexicon.raw["organisation_name_endings"])
+            if " " not in w
+        )
 
     def _split_honorific(self, text: str) -> tuple[str | None, str]:
         """The honorific a name opens with, if any, and the rest.
@@ -122,6 +127,8 @@ class People:
             return False
         if any(t.lower() in self.lexicon.post_words for t in tokens):
             return False
+        if tokens[-1] in self._body_words:
+            return False  # "Safety Foundation", "Banking Group": a body, not a person
         if len(tokens) == 1:
             return honorific is not None or self.resolve(tokens[0]) is not None
         return True
@@ -269,6 +276,10 @@ class People:
         for part, at in parts:
             if part.startswith(("The ", "the ")) and self.is_post(part):
                 part, at = part[4:], at + 4
+            # "The force's deputy chief constable": the owner is no part of the post.
+            owner = re.match(r"(?i:force|constabulary|service|inspectorate)['’]s\s+", part)
+            if owner and self.is_post(part[owner.end() :]):
+                part, at = part[owner.end() :], at + owner.end()
             if self.looks_like_name(part):
                 name = self.add(part, Span(offset + at, offset + at + len(part)))
                 post, post_span = pending_post or (None, None)

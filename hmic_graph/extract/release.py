@@ -45,10 +45,22 @@ _PUBLISHED_LINE = re.compile(
 _INSPECTS = re.compile(r"\b(?:inspects|inspected|inspecting|inspect|regulates)\b")
 
 
+# A dateline opening the lead paragraph: "Leamington Spa, 12 July 2012 –".
+_DATELINE = re.compile(
+    r"^[A-Z][\w'’. -]{1,40},\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s*[–—-]",
+    re.MULTILINE,
+)
+
+
 def _published(text: str, layout_blocks: list[tuple[int, str]]) -> str | None:
     match = _PUBLISHED_LINE.search(text)
     if match:
         value = full_date(match.group("date"))
+        if value:
+            return value
+    dateline = _DATELINE.search(text)
+    if dateline:
+        value = full_date(dateline.group("date"))
         if value:
             return value
     for _start, line in layout_blocks[:4]:

@@ -52,7 +52,8 @@ def _kind(context: str) -> str:
 
 _RUN_ON = re.compile(
     r"\s+and\s+(?:the\s+|its\s+|their\s+)?(?:\d+|all|reports?|other|supporting|individual|"
-    r"accompanying|separate)\b"
+    r"accompanying|separate|recommendations|findings|annexes|appendices|data)\b"
+    r"|,\s+(?:and|or|but)\s+[a-z]"
 )
 
 
