@@ -450,12 +450,16 @@ def test_entity_page_links_stay_on_the_server(client: TestClient) -> None:
 
 
 def test_incoming_links_mentioned_in_and_member_of(client: TestClient) -> None:
+    # A force page lists the releases naming it and its alliances in sections of its own.
     force = client.get("/id/" + FORCE).text
-    assert "mentioned in" in force
-    alliances = select(client, "SELECT ?m WHERE { ?a a hmic:StrategicAlliance ; org:hasMember ?m }")
-    if alliances:
-        member = client.get(path_of(alliances[0]["m"])).text
-        assert "member of" in member
+    assert "Releases that name it" in force
+    alliances = select(client, "SELECT ?a ?m WHERE { ?a a hmic:StrategicAlliance ; org:hasMember ?m }")
+    assert alliances
+    member = client.get(path_of(alliances[0]["m"])).text
+    assert f'href="{path_of(alliances[0]["a"])}"' in member[member.index('id="alliances"') :]
+    # Other pages list what links to them, by how.
+    inspectorate = select(client, "SELECT ?i WHERE { ?x schema:mentions ?i . ?i a hmic:Inspectorate } LIMIT 1")
+    assert "mentioned in" in client.get(path_of(inspectorate[0]["i"])).text
 
 
 def test_unknown_entity_is_404_in_every_media_type(client: TestClient) -> None:

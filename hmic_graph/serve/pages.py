@@ -513,8 +513,12 @@ class EntityPages:
             return True
         return bool(self.backend.triples((None, None, iri), limit=1))
 
-    def entity(self, iri: URIRef, description: Graph) -> EntityView:
-        """The view of the page of ``iri``, from its ``description`` (see :meth:`description`)."""
+    def entity(self, iri: URIRef, description: Graph, *, incoming: bool = True) -> EntityView:
+        """The view of the page of ``iri``, from its ``description`` (see :meth:`description`).
+
+        :param incoming: look up what links to ``iri`` (the readable pages
+            show those links their own way, and skip this).
+        """
         types = sorted(
             {o for o in description.objects(iri, RDF.type) if isinstance(o, URIRef)}, key=str
         )
@@ -530,13 +534,13 @@ class EntityPages:
                 self.curie(str(p)),
             ),
         )
-        incoming = self._incoming_subjects(iri)
+        links_in = self._incoming_subjects(iri) if incoming else []
         # Every label the page shows, looked up at once.
         known = self.labels_of(
             [
                 iri,
                 *description.objects(iri, None),
-                *(s for _, subjects, _ in incoming for s in subjects[:_MAX_PER_GROUP]),
+                *(s for _, subjects, _ in links_in for s in subjects[:_MAX_PER_GROUP]),
             ]
         )
         for predicate in predicates:
@@ -578,7 +582,7 @@ class EntityPages:
             types=[self.term_link(t) for t in types],
             facts=facts,
             evidence=evidence,
-            incoming=self._incoming_groups(incoming, known),
+            incoming=self._incoming_groups(links_in, known),
             path=local_path(self.base, str(iri)) or "",
         )
 
@@ -591,8 +595,8 @@ class EntityPages:
         """
         from hmic_graph.serve import profiles
 
-        view = self.entity(iri, description)
         kind = profiles.page_kind(description.objects(iri, RDF.type))
+        view = self.entity(iri, description, incoming=not kind)
         if kind == "release":
             return "release.html", {"view": view, "release": profiles.release_view(self, iri)}
         if kind == "force":
