@@ -148,3 +148,39 @@ def test_single_quotation_marks() -> None:
         (("John Smith",), "We welcome the"),
         (("Jane Doe",), "The force must"),
     ]
+
+
+def test_a_straight_single_mark_after_a_colon_opens_a_whole_sentence() -> None:
+    assert _said(
+        "HM Inspector of Constabulary Ann Roe said: 'I am pleased with what I have seen.'\n"
+    ) == [(("Ann Roe",), "I am pleased")]
+    # An apostrophe after a colon opens nothing: "the force's" stays a word.
+    assert _said("The finding: the force's records were poor.\n") == []
+
+
+def test_according_to_a_person_introduces_speech() -> None:
+    assert _said(
+        'According to Chief Constable Ann Roe: "This shows the hard work of our officers."\n'
+    ) == [(("Ann Roe",), "This shows the")]
+
+
+def test_responded_and_a_relative_clause_before_the_verb() -> None:
+    assert _said(
+        "Deputy Chief Constable Bo Lee, who leads on the subject for the force, responded: "
+        '"We welcome the report."\n'
+    ) == [(("Bo Lee",), "We welcome the")]
+
+
+def test_the_hmi_said_is_the_one_inspector_named() -> None:
+    text = (
+        '"Victims deserve better," said Ann Roe, HM Inspector of Constabulary.\n\n'
+        '"More must be done," the HMI said, "to reach people who call more than once."\n'
+    )
+    assert _said(text)[1] == (("Ann Roe",), "More must be")
+
+
+def test_speech_after_the_findings_is_no_report_title() -> None:
+    release = extract_release(
+        HEAD + "Asked about the findings, Ms Roe added: \"Victims deserve better.\"\n"
+    )
+    assert [r.title for r in release.reports] == []

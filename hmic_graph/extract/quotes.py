@@ -72,6 +72,10 @@ def _patterns(verbs: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return after, intro, inverted, told
 
 
+# "According to NAME, POST:" introduces speech without a verb.
+_ACCORDING = re.compile(r"^(?:[Aa]ccording\s+to)\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
+
+
 def quoted_runs(text: str, span: Span) -> list[_Run]:
     """The quoted runs of the paragraph ``span``, left to right.
 
@@ -125,10 +129,15 @@ def quoted_runs(text: str, span: Span) -> list[_Run]:
 
 def _single_mark_opens(para: str, index: int) -> bool:
     """Single marks open speech only where no apostrophe or title can be: at the
-    paragraph's start, or (curly) after a colon or a sentence's end."""
+    paragraph's start, (curly) after a colon or a sentence's end, or (straight)
+    after a colon when a sentence runs from it to the paragraph's end
+    ("NAME said: 'We are pleased.'")."""
     if index == 0:
         return True
-    return para[index] == "‘" and para[:index].rstrip()[-1:] in (":", ".", "!", "?")
+    after_colon = para[:index].rstrip()[-1:] == ":"
+    if para[index] == "'":
+        return after_colon and bool(re.search(r"[.!?]'\s*$", para[index:]))
+    return para[:index].rstrip()[-1:] in (":", ".", "!", "?")
 
 
 @dataclass
@@ -238,7 +247,7 @@ class QuoteReader:
         _after, intro, inverted, told = _patterns(self.lexicon.speech_verbs)
         match = intro.match(clause) or inverted.match(clause)
         if match is None and clause.rstrip().endswith(":"):
-            match = told.match(clause)
+            match = told.match(clause) or _ACCORDING.match(clause)
         if match is None:
             return None
         phrase = match.group("phrase")
@@ -317,6 +326,10 @@ class QuoteReader:
         count = None
         while words and words[0].lower() in {"the", "all", "our", *_NUMBER_WORDS}:
             count = _NUMBER_WORDS.get(words.pop(0).lower(), count)
+        # "the HMI said": a title used as a role.
+        roles_of_titles = self.lexicon.raw["reference_title_roles"]
+        if len(words) == 1 and words[0] in roles_of_titles:
+            words = roles_of_titles[words[0]].split()
         if not words or len(words) > 4 or not self.people.is_post(" ".join(words)):
             return None
         if any(w[:1].isupper() and w.lower() not in self.lexicon.post_words for w in words):

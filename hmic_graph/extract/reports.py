@@ -64,6 +64,17 @@ def _names_a_person(ctx: ReleaseContext, piece: str, people: frozenset[str]) -> 
     return first in honorifics or piece in people
 
 
+def _only_bodies(ctx: ReleaseContext, piece: str, start: int) -> bool:
+    """Whether every capitalised word of a would-be title belongs to a body the
+    gazetteer knows ("the joint report HMIC and HMIP.")."""
+    covered = ctx.mentions_in(Span(start, start + len(piece)))
+    for word in re.finditer(r"[A-Z][\w'’-]*", piece):
+        at = start + word.start()
+        if not any(m.span.start <= at < m.span.end for m in covered):
+            return False
+    return True
+
+
 def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -> list[Report]:
     """Titled reports (quoted titles next to a report word, or under "Get the report")
     and untitled force reports ("the full report for X")."""
@@ -94,6 +105,13 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
             ):
                 continue
             title = match.group(group).strip().rstrip(",.")
+            # Speech introduced by a verb and a colon, or a whole sentence, is no title.
+            if re.search(r"[a-z]\s*:\s*$", before) and not re.search(
+                r"\b(?:report|review|entitled|called|titled)\s*:\s*$", before, re.IGNORECASE
+            ):
+                continue
+            if re.search(r"[.!]$", match.group(group).strip()):
+                continue
             rest = chunk[match.end() :]
             start = sentence.start + match.start(group)
             span = Span(start, start + len(title))
@@ -141,9 +159,11 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                     continue
                 if _names_a_person(ctx, piece, people):
                     continue
+                start = sentence.start + match.start("title") + title_text.index(piece)
+                if _only_bodies(ctx, piece, start):
+                    continue
                 if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(piece):
                     continue
-                start = sentence.start + match.start("title") + title_text.index(piece)
                 rest = chunk[match.end("title") :]
                 found[piece] = Report(
                     name=piece,
