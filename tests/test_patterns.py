@@ -338,3 +338,32 @@ def test_the_inspection_was_led_by_post_and_name() -> None:
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"
         '"The service is safe."\n'
     ) == {("HM Inspector of Fire & Rescue Services", ("Ann Roe",))}
+
+
+def test_two_forces_sharing_a_control_room_or_joining_forces() -> None:
+    assert _alliances("Essex Police and Surrey Police share a control room.") == {
+        ("essex-police", "surrey-police")
+    }
+    release = _read(
+        "Essex Police and Surrey Police join forces on firearms\n\n"
+        "The two forces have set up a joint firearms unit.\n"
+    )
+    assert {a.members for a in release.alliances} == {("essex-police", "surrey-police")}
+
+
+def test_the_two_forces_counts_the_subjects_of_the_release() -> None:
+    release = _read(
+        "Custody in Essex and Surrey\n\nEssex Police and Surrey Police were inspected in May. "
+        "The two forces have run a joint custody unit since 2013.\n"
+    )
+    assert {a.members for a in release.alliances} == {("essex-police", "surrey-police")}
+
+
+def test_a_headline_place_is_the_subject_where_the_body_speaks_of_the_force() -> None:
+    release = _read(
+        "Crime data integrity inspection: Thames Valley\n\n"
+        "Inspectors found that the force records crime well.\n"
+    )
+    assert release.about == ("thames-valley-police",)
+    national = _read("Knife crime in London: a national problem\n\nForces must act.\n")
+    assert national.about == ()

@@ -81,6 +81,7 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
         if word is None:
             continue
         forces = _alliance_forces(ctx, sentence)
+        forces = forces if len(forces) >= 2 else _counted_subjects(ctx, chunk) or forces
         subject = _subject_at(ctx, sentence.start)
         if (
             subject is not None
@@ -133,6 +134,19 @@ def _alliance_forces(ctx: ReleaseContext, sentence: Span) -> list[str]:
         if place.key in known and _is_force(ctx, place.key) and place.key not in forces:
             forces.append(place.key)
     return forces
+
+
+_COUNTED = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _counted_subjects(ctx: ReleaseContext, chunk: str) -> list[str]:
+    """The subjects of a release about several forces, where an alliance sentence
+    counts them without naming them ("The two forces have set up a joint unit")."""
+    match = re.search(r"\b(?:the\s+)?(both|two|three|four|five|six)\s+forces\b", chunk, re.I)
+    subjects = [k for k in ctx.subjects if _is_force(ctx, k)]
+    if match is None or len(subjects) != _COUNTED[match.group(1).lower()]:
+        return []
+    return subjects
 
 
 def _subject_at(ctx: ReleaseContext, position: int) -> str | None:

@@ -102,7 +102,20 @@ def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
         found = ctx.forces_in(lead) or _places_standing_for_forces(ctx, lead)
         if found:
             return tuple(found)
-    return tuple(_found_about(ctx))
+    return tuple(_found_about(ctx) or _headline_place_of_the_force(ctx))
+
+
+def _headline_place_of_the_force(ctx: ReleaseContext) -> list[str]:
+    """The one place a headline names ("Crime data integrity: Thames Valley"), in a
+    release whose body speaks of "the force" and names no force in full."""
+    headline = ctx.layout.headline
+    if headline is None or ctx.forces_in(Span(0, len(ctx.text))):
+        return []
+    places = {p.key for p in ctx.gazetteer.places(ctx.text, headline.span.start, headline.span.end)}
+    body = " ".join(b.text for b in ctx.layout.blocks if b.kind is BlockKind.BODY)
+    if len(places) == 1 and ctx.lexicon.back_references.search(body):
+        return list(places)
+    return []
 
 
 def _found_about(ctx: ReleaseContext) -> list[str]:
