@@ -55,6 +55,9 @@ def test_a_bare_plural_is_a_kind_only_where_its_head_names_one() -> None:
 def test_an_owner_in_the_possessive_is_no_part_of_the_kind() -> None:
     assert _labels("works with the county's mental health provider") == ["mental health provider"]
     assert _labels("works with children's services") == ["children's service"]
+    assert _labels("works with the city council's anti-social behaviour team") == [
+        "anti-social behaviour team"
+    ]
 
 
 def test_a_kind_in_the_singular_after_the_and_local() -> None:

@@ -52,6 +52,7 @@ class _Rules:
     mass: frozenset[str]
     possessive: frozenset[str]
     own: frozenset[str]
+    kind_possessives: frozenset[str]
     dropped: frozenset[str]
     stops: frozenset[str]
     rejected: frozenset[str]
@@ -73,6 +74,7 @@ def _rules() -> _Rules:
         mass=frozenset(raw["mass_heads"]),
         possessive=frozenset(raw["possessive_determiners"]),
         own=frozenset(raw["own_heads"]),
+        kind_possessives=frozenset(raw["possessives_in_kinds"]),
         dropped=frozenset(raw["leading_words_dropped"]),
         stops=frozenset(raw["words_ending_a_phrase"]),
         rejected=frozenset(raw["modifiers_rejected"]),
@@ -142,12 +144,17 @@ def _determiner_before(tokens: list[tuple[int, int, str]], first: int, rules: _R
     if index < 0:
         return ""
     word = tokens[index][2].lower()
-    if _POSSESSIVE.search(word) and index > 0:
-        word = tokens[index - 1][2].lower()
+    if _POSSESSIVE.search(word):
+        # The owner may be several words long: "the city council's …".
+        for back in range(index - 1, max(-1, index - 4), -1):
+            word = tokens[back][2].lower()
+            if word in rules.determiners:
+                break
     return word if word in rules.determiners else ""
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_OWNER = re.compile(r"['’]s$|s['’]$")
 
 
 def _modifiers(
@@ -184,10 +191,9 @@ def _modifiers(
             break
         if word in rules.singular and word not in rules.mass:
             break
-        # "the county's mental health provider": an owner after a determiner is no modifier.
-        if _POSSESSIVE.search(word) and index > 0 and tokens[index - 1][2].lower() in (
-            rules.determiners | {"a", "an", "our", "his", "her", "this", "that"}
-        ):
+        # "the county's mental health provider", "the city council's team": an owner
+        # is no modifier, but "children's services", "magistrates' courts" are kinds.
+        if _OWNER.search(word) and word.replace("’", "'") not in rules.kind_possessives:
             break
         taken.insert(0, index)
         index -= 1
