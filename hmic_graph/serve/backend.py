@@ -31,6 +31,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ from rdflib.term import Node
 if TYPE_CHECKING:
     from hmic_graph.store import ReleaseStore
 
-__all__ = ["Backend", "ServedStore", "Triple", "backend_for"]
+__all__ = ["REFRESH_SECONDS", "Backend", "ServedStore", "Triple", "backend_for"]
 
 Triple = tuple[Node, Node, Node]
 Pattern = tuple[Node | None, Node | None, Node | None]
@@ -204,6 +205,10 @@ def backend_for(store: ReleaseStore) -> Backend:
     return Backend(lambda: store)
 
 
+#: How often, at most, the server looks for data another process committed.
+REFRESH_SECONDS = 0.05
+
+
 class ServedStore:
     """What the server serves from ``store``, at its current generation; see the module docstring.
 
@@ -220,6 +225,7 @@ class ServedStore:
         self._copies: Path | None = None
         self._copy: ReleaseStore | None = None
         self._copy_version: Hashable = None
+        self._refreshed = float("-inf")
         if self._in_folder:
             self.folder_and_version()  # nothing to copy; fail now if the store is closed
         else:
@@ -231,9 +237,15 @@ class ServedStore:
         return bool(getattr(self.store, "persistent", False)) and self.store.path is not None
 
     def version(self) -> Hashable:
-        """The generation served now (moving a read-only handle to new data first)."""
+        """The generation served now (moving a read-only handle to new data first).
+
+        A page asks for it hundreds of times (every cached label), so another
+        process's commit is looked for at most every :data:`REFRESH_SECONDS`.
+        """
         refresh = getattr(self.store, "refresh", None)
-        if callable(refresh):
+        now = time.monotonic()
+        if callable(refresh) and now - self._refreshed >= REFRESH_SECONDS:
+            self._refreshed = now
             refresh()
         generation: Hashable = self.store.generation
         return generation

@@ -213,28 +213,36 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     import pyoxigraph
 
-    store = pyoxigraph.Store.read_only(config["store"])
+    # Bytes, UTF-8 both ways: the locale's encoding may not hold every character.
+    out = sys.stdout.buffer
+    try:
+        store = pyoxigraph.Store.read_only(config["store"])
+    except OSError as exc:
+        _send(out, {"ready": False, "error": f"cannot open the store read-only: {exc}"})
+        return 2
     memory = int(config["memory_bytes"])
     # The cap counts what is mapped already (the store's caches, the
     # interpreter): it is the whole process's budget, as documented.
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     os.nice(int(config.get("nice", 0)))
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    out = sys.stdout
-    out.write(json.dumps({"ready": True, "sandbox": sandbox, "pid": os.getpid()}) + "\n")
-    out.flush()
-    for line in sys.stdin:
+    _send(out, {"ready": True, "sandbox": sandbox, "pid": os.getpid()})
+    for line in sys.stdin.buffer:
         try:
             reply = answer(store, json.loads(line))
         except MemoryError:
             reply = {"error": "memory", "status": 503}
         except Exception as exc:  # a failure of ours: reported, and the worker carries on
             reply = {"error": f"the query failed: {type(exc).__name__}: {exc}", "status": 500}
-        out.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) + "\n")
-        out.flush()
+        _send(out, reply)
         if reply.get("error") == "memory":
             return OUT_OF_MEMORY  # what failed to allocate may have left the heap in pieces
     return 0
+
+
+def _send(out: Any, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+    out.flush()
 
 
 if __name__ == "__main__":

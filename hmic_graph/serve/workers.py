@@ -80,6 +80,7 @@ class _Worker:
         self._buffer = b""
         self.ready = False
         self.sandbox: str | None = None
+        self.failure: str | None = None
 
     def _line(self, deadline: float) -> dict[str, Any]:
         stdout = self.process.stdout
@@ -107,6 +108,9 @@ class _Worker:
         """Wait for the worker's hello (it has opened the store)."""
         if not self.ready:
             hello = self._line(deadline)
+            if not hello.get("ready"):
+                self.failure = str(hello.get("error", "it did not start"))
+                raise _Gone
             self.ready = True
             self.sandbox = hello.get("sandbox")
 
@@ -139,6 +143,8 @@ class _Worker:
 
     def died_of(self) -> str:
         """Words for why the process ended, for the answer to the query it was running."""
+        if self.failure is not None:
+            return self.failure
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=1)
         code = self.process.returncode
@@ -282,7 +288,10 @@ class QueryPool:
             )
         return reply
 
-    def _fresh(self) -> _Worker:
+    def _fresh(self) -> _Worker | None:
+        """A worker to replace one that was stopped; none once the pool is closed."""
+        if self._closed:
+            return None
         folder, version = self.source()
         return self._spawn(folder, version)
 
@@ -295,7 +304,9 @@ class QueryPool:
             self._idle.put(worker)
         else:
             self._retire(worker)
-            self._idle.put(self._fresh())
+            fresh = self._fresh()
+            if fresh is not None:
+                self._idle.put(fresh)
 
     def close(self) -> None:
         """Kill every worker now; queries running or waiting are answered 503."""
