@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import cast
@@ -32,7 +31,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-__all__ = ["FAIL", "PASS", "UNKNOWN", "ConformanceCheck"]
+__all__ = ["FAIL", "PASS", "TARGETS", "UNKNOWN", "ConformanceCheck", "Target", "focus_nodes"]
 
 PASS, FAIL, UNKNOWN = 1, 0, -1
 
@@ -52,7 +51,8 @@ _DESCRIPTIVE = frozenset(
         SH.group,
     )
 )
-_TARGETS = frozenset((SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf))
+#: The target declarations the checks (and the shared-node reuse) compute focus nodes for.
+TARGETS = frozenset((SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf))
 _INTEGERS = frozenset(
     XSD[name]
     for name in (
@@ -110,10 +110,8 @@ def _verdict(ok: bool) -> int:
     return PASS if ok else FAIL
 
 
-@dataclass(frozen=True)
-class _Target:
-    kind: URIRef
-    value: Node
+#: A target declaration of a shape: ``(sh:targetClass, class)``, ``(sh:targetNode, node)``...
+Target = tuple[URIRef, Node]
 
 
 class ConformanceCheck:
@@ -122,7 +120,7 @@ class ConformanceCheck:
     Use :meth:`compile`; the constructor takes the compiled parts.
     """
 
-    def __init__(self, shapes: list[tuple[tuple[_Target, ...], Check]]) -> None:
+    def __init__(self, shapes: list[tuple[tuple[Target, ...], Check]]) -> None:
         self._shapes = shapes
 
     @classmethod
@@ -139,23 +137,25 @@ class ConformanceCheck:
         if (None, RDFS.subClassOf, None) in graph:
             return False  # class membership would follow subclasses: left to pySHACL
         for targets, check in self._shapes:
-            for node in _focus_nodes(graph, targets):
+            for node in focus_nodes(graph, targets):
                 if check(graph, node) != PASS:
                     return False
         return True
 
 
-def _focus_nodes(graph: Graph, targets: tuple[_Target, ...]) -> set[Node]:
+def focus_nodes(graph: Graph, targets: Iterable[Target]) -> set[Node]:
+    """The focus nodes of a shape with these targets, as pySHACL finds them in a graph
+    that states no ``rdfs:subClassOf`` (pySHACL would also follow those)."""
     nodes: set[Node] = set()
-    for target in targets:
-        if target.kind == SH.targetClass:
-            nodes.update(graph.subjects(RDF.type, target.value))
-        elif target.kind == SH.targetObjectsOf:
-            nodes.update(graph.objects(None, cast(URIRef, target.value)))
-        elif target.kind == SH.targetSubjectsOf:
-            nodes.update(graph.subjects(cast(URIRef, target.value), None))
+    for kind, value in targets:
+        if kind == SH.targetClass:
+            nodes.update(graph.subjects(RDF.type, value))
+        elif kind == SH.targetObjectsOf:
+            nodes.update(graph.objects(None, cast(URIRef, value)))
+        elif kind == SH.targetSubjectsOf:
+            nodes.update(graph.subjects(cast(URIRef, value), None))
         else:
-            nodes.add(target.value)
+            nodes.add(value)
     return nodes
 
 
@@ -174,16 +174,16 @@ class _Compiler:
             if (shape, RDF.type, RDFS.Class) in shapes:
                 raise _Unsupported  # an implicit class target
 
-    def top_level(self) -> list[tuple[tuple[_Target, ...], Check]]:
+    def top_level(self) -> list[tuple[tuple[Target, ...], Check]]:
         found = []
-        subjects = {s for t in _TARGETS for s in self.shapes.subjects(t, None)}
+        subjects = {s for t in TARGETS for s in self.shapes.subjects(t, None)}
         if (None, SH.target, None) in self.shapes:
             raise _Unsupported
         for shape in sorted(subjects, key=str):
             targets = tuple(
-                _Target(cast(URIRef, p), o)
+                (cast(URIRef, p), o)
                 for p, o in sorted(self.shapes.predicate_objects(shape), key=str)
-                if p in _TARGETS
+                if p in TARGETS
             )
             found.append((targets, self.shape(shape)))
         return found
@@ -206,7 +206,7 @@ class _Compiler:
     def _node(self, shape: Node) -> Check:
         checks: list[Check] = []
         for parameter, value in self.shapes.predicate_objects(shape):
-            if parameter in _DESCRIPTIVE or parameter in _TARGETS:
+            if parameter in _DESCRIPTIVE or parameter in TARGETS:
                 continue
             if parameter == SH.property:
                 checks.append(self.shape(value))
@@ -223,7 +223,7 @@ class _Compiler:
         qualified: Node | None = None
         low = high = None
         for parameter, value in self.shapes.predicate_objects(shape):
-            if parameter in _DESCRIPTIVE or parameter in _TARGETS or parameter == SH.path:
+            if parameter in _DESCRIPTIVE or parameter in TARGETS or parameter == SH.path:
                 continue
             if parameter == SH.minCount:
                 per_set.append(_min_count(_integer(value)))

@@ -13,7 +13,6 @@ import functools
 import json
 import logging
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,7 @@ from rdflib.term import Node
 from hmic_graph.model.errors import HmicGraphError, ValidationFailed
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMICSH, PREFIXES
 from hmic_graph.rdf import ontology
-from hmic_graph.rdf.conformance import ConformanceCheck
+from hmic_graph.rdf.conformance import TARGETS, ConformanceCheck, focus_nodes
 
 __all__ = [
     "SharedNodeValidator",
@@ -206,16 +205,26 @@ def validate(graph: Graph, *, shapes: Graph | None = None, full: bool = False) -
 
 
 def _validator_for(shapes: Graph) -> SharedNodeValidator:
-    """The validator of ``shapes``, made once per shapes graph and process."""
+    """The validator of ``shapes``, made once per shapes graph (the same object, unchanged).
+
+    A few are kept, the most recently used, so that callers passing many
+    shapes graphs do not keep them all alive.
+    """
     with _VALIDATORS_LOCK:
-        found = _VALIDATORS.get(shapes)
-        if found is None:
-            found = _VALIDATORS[shapes] = SharedNodeValidator(shapes)
-        return found
+        key = id(shapes)
+        found = _VALIDATORS.get(key)
+        # The same object with as many triples: a changed graph gets a new validator.
+        if found is None or found[0] is not shapes or found[1] != len(shapes):
+            found = _VALIDATORS[key] = (shapes, len(shapes), SharedNodeValidator(shapes))
+        _VALIDATORS.move_to_end(key)
+        while len(_VALIDATORS) > _KEPT_VALIDATORS:
+            _VALIDATORS.popitem(last=False)
+        return found[2]
 
 
-_VALIDATORS: weakref.WeakKeyDictionary[Graph, SharedNodeValidator] = weakref.WeakKeyDictionary()
+_VALIDATORS: OrderedDict[int, tuple[Graph, int, SharedNodeValidator]] = OrderedDict()
 _VALIDATORS_LOCK = threading.Lock()
+_KEPT_VALIDATORS = 8
 
 # What a shape may say and still read nothing but the value it is given: no
 # other node's triples (sh:class, sh:property), no other predicate (sh:lessThan).
@@ -254,7 +263,6 @@ _DESCRIPTIVE = frozenset(
     )
 )
 _COUNTS = frozenset((SH.minCount, SH.maxCount, SH.uniqueLang))
-_TARGETS = frozenset((SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf))
 #: Shared-node verdicts kept per process (least recently used are dropped).
 MEMO_SIZE = 100_000
 
@@ -357,7 +365,7 @@ class SharedNodeValidator:
         prefixes = tuple(f"{r}/" for r in own)
         found: dict[URIRef, list[URIRef]] = {}
         for plan in self._plans.values():
-            nodes = _focus_nodes(graph, plan)
+            nodes = focus_nodes(graph, plan.targets)
             if nodes and all(
                 isinstance(n, URIRef) and str(n) not in own and not str(n).startswith(prefixes)
                 for n in nodes
@@ -402,13 +410,12 @@ class SharedNodeValidator:
         """The shapes graph without the local checks of ``memoised`` node shapes, and its pySHACL form."""
         found = self._variants.get(memoised)
         if found is None:
-            if memoised:
-                graph = _copy(self.shapes)
-                for shape in memoised:
-                    for triple in self._plans[shape].removed:
-                        graph.remove(triple)
-            else:
-                graph = self.shapes
+            # A copy even when nothing is removed: pySHACL adds triples to the
+            # shapes graph it is given, and the caller's graph stays as it was.
+            graph = _copy(self.shapes)
+            for shape in memoised:
+                for triple in self._plans[shape].removed:
+                    graph.remove(triple)
             found = self._variants[memoised] = (graph, _shapes_graph(graph))
         return cast(tuple[Graph, Any], found)
 
@@ -517,20 +524,6 @@ def _merge_into(report: Graph, reused: list[_MemoResult]) -> None:
             report.add(triple)
 
 
-def _focus_nodes(graph: Graph, plan: _NodeShapePlan) -> set[Node]:
-    nodes: set[Node] = set()
-    for kind, value in plan.targets:
-        if kind == SH.targetClass:
-            nodes.update(graph.subjects(RDF.type, value))
-        elif kind == SH.targetObjectsOf:
-            nodes.update(graph.objects(None, cast(URIRef, value)))
-        elif kind == SH.targetSubjectsOf:
-            nodes.update(graph.subjects(cast(URIRef, value), None))
-        else:
-            nodes.add(value)
-    return nodes
-
-
 def _plans(shapes: Graph) -> dict[URIRef, _NodeShapePlan]:
     """The node shapes whose local checks can be reused, and what those checks are."""
     referenced = {
@@ -546,9 +539,7 @@ def _plans(shapes: Graph) -> dict[URIRef, _NodeShapePlan]:
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         if not isinstance(shape, URIRef) or shape in referenced:
             continue
-        targets = [
-            (cast(URIRef, p), o) for p, o in shapes.predicate_objects(shape) if p in _TARGETS
-        ]
+        targets = [(cast(URIRef, p), o) for p, o in shapes.predicate_objects(shape) if p in TARGETS]
         if not targets or any(isinstance(o, BNode) for _p, o in targets):
             continue
         if (shape, RDF.type, RDFS.Class) in shapes or (shape, SH.target, None) in shapes:
@@ -558,7 +549,7 @@ def _plans(shapes: Graph) -> dict[URIRef, _NodeShapePlan]:
         node_level = [
             (shape, p, o)
             for p, o in shapes.predicate_objects(shape)
-            if p not in _TARGETS and p not in _DESCRIPTIVE and p != SH.property
+            if p not in TARGETS and p not in _DESCRIPTIVE and p != SH.property
         ]
         removed: list[tuple[Node, Node, Node]] = []
         predicates: set[URIRef] = set()
