@@ -35,6 +35,7 @@ __all__ = [
     "iri_for_path",
     "local_path",
     "sentence_context",
+    "shorten",
 ]
 
 _T = TypeVar("_T")
@@ -415,7 +416,7 @@ class EntityPages:
         for predicate in TEXT_PREDICATES:
             value = _best_literal(values[predicate])
             if value:
-                return _shorten(value)
+                return shorten(value)
         for predicate in LABEL_PREDICATES:
             value = _best_literal(self.vocabulary.objects(iri, predicate))
             if value:
@@ -778,7 +779,8 @@ def _best_literal(values: Iterable[Node]) -> str:
     return str(literals[0]).strip()
 
 
-def _shorten(text: str, limit: int = 90) -> str:
+def shorten(text: str, limit: int = 90) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis: a label for a long text."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 

@@ -207,9 +207,15 @@ def _iris(values: Iterable[Node]) -> list[URIRef]:
 
 
 def _dates(pages: EntityPages, releases: Iterable[URIRef]) -> dict[URIRef, str]:
-    """The ``dcterms:issued`` date of each release (``""`` when it has none)."""
-    facts = _facts(pages, releases, (DCTERMS.issued,))
-    return {release: _one(values[DCTERMS.issued]) for release, values in facts.items()}
+    """The ``dcterms:issued`` date of each release (``""`` when it has none).
+
+    One lookup of the date per release: a batch would read each release's
+    every statement, its whole text included.
+    """
+    return {
+        release: _one(o for _, _, o in pages.backend.triples((release, DCTERMS.issued, None)))
+        for release in set(releases)
+    }
 
 
 def page_kind(types: Iterable[Node]) -> str:
@@ -353,11 +359,13 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
     }
     positions = _facts(pages, selectors, (OA.start, OA.end))
     inspections = [n for n in parts if HMIC.Inspection in facts[n][RDF.type]]
+    texts = [n for n in parts if _types_of(facts, n) & {HMIC.Quote, HMIC.Finding}]
     iris: set[Node] = {release, *facts, *_iris(head[DCTERMS.publisher])}
+    iris -= set(texts)
     for node in inspections:
         for predicate in (HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement):
             iris.update(facts[node][predicate])
-    known = pages.labels_of(iris)
+    known = {**pages.labels_of(iris), **_text_labels(facts, texts)}
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
@@ -459,6 +467,27 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
         ),
         unplaced=unplaced,
     )
+
+
+def _types_of(facts: Facts, node: URIRef) -> set[Node]:
+    """The ``rdf:type`` values read for ``node`` (none if it was not read)."""
+    return set(facts[node].get(RDF.type, [])) if node in facts else set()
+
+
+def _text_labels(facts: Facts, nodes: Iterable[URIRef]) -> dict[str, str]:
+    """Labels of quotes and findings from the texts already read (what a label lookup would give).
+
+    Saves looking up hundreds of labels on a force or person page.
+    """
+    from hmic_graph.serve.pages import shorten
+
+    found: dict[str, str] = {}
+    for node in nodes:
+        values = facts.get(node, {})
+        text = _one([*values.get(SCHEMA.text, []), *values.get(SCHEMA.description, [])])
+        if text:
+            found[str(node)] = shorten(text)
+    return found
 
 
 def _first_iri(values: Iterable[Node]) -> URIRef | None:
@@ -567,7 +596,11 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
     partners = _iris(own[HMIC.worksWith])
     about = _subjects(pages, HMIC.about, force)
     naming = sorted({*about, *_subjects(pages, SCHEMA.mentions, force)}, key=str)
-    quoted = [q for release in about for q in _subjects(pages, SCHEMA.isPartOf, release)]
+    # The quotes among the parts of the releases about the force: their types
+    # first, then their texts, so the other parts' statements are never read.
+    parts = [q for release in about for q in _subjects(pages, SCHEMA.isPartOf, release)]
+    part_types = _facts(pages, parts, (RDF.type,))
+    quoted = [q for q in parts if HMIC.Quote in part_types[q][RDF.type]]
     facts = _facts(
         pages,
         {*inspections, *found, *partners, *quoted},
@@ -590,6 +623,7 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
         pages, {*naming, *(r for r in sources.values() if r), *(r for r in parent.values() if r)}
     )
     iris: set[Node] = {*facts, *alliances, *naming}
+    iris -= {*found, *quoted}
     for values in facts.values():
         for predicate in (
             HMIC.inspectionKind,
@@ -599,7 +633,7 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
         ):
             iris.update(values[predicate])
     iris.update(own[HMIC.worksWithPartnerType])
-    known = pages.labels_of(iris)
+    known = {**pages.labels_of(iris), **_text_labels(facts, [*found, *quoted])}
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
@@ -658,9 +692,7 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
         improvements=findings(HMIC.AreaForImprovement),
         alliances=_sorted_links(link(a) for a in alliances),
         partners=groups,
-        quotes=_quotes(
-            [q for q in quoted if HMIC.Quote in facts[q][RDF.type]], facts, parent, dates, link
-        ),
+        quotes=_quotes(quoted, facts, parent, dates, link),
         releases=sorted(
             ((link(r), dates.get(r, "")) for r in naming), key=lambda p: (p[1], p[0].text)
         ),
@@ -686,7 +718,8 @@ def _quotes(
     """Quotes with their speaker and release, oldest first, undated last, in text order."""
     rows = []
     for quote in set(quotes):
-        speaker, release = _first_iri(facts[quote][SCHEMA.spokenByCharacter]), parent.get(quote)
+        speaker = _first_iri(facts[quote].get(SCHEMA.spokenByCharacter, []))
+        release = parent.get(quote)
         rows.append(
             QuoteRow(
                 link(quote),
@@ -740,33 +773,40 @@ def person_view(pages: EntityPages, person: URIRef) -> PersonView:
     posts = _iris(pages.backend.objects_of(person, (ORG.holds,))[ORG.holds])
     quoted = _subjects(pages, SCHEMA.spokenByCharacter, person)
     naming = _subjects(pages, SCHEMA.mentions, person)
-    facts = _facts(
-        pages,
-        {*posts, *quoted},
-        (ORG.postIn, PROV.wasDerivedFrom, SCHEMA.text, SCHEMA.isPartOf, SCHEMA.spokenByCharacter),
-    )
+    facts = _facts(pages, quoted, (SCHEMA.text, SCHEMA.isPartOf))
     parent = {q: _first_iri(facts[q][SCHEMA.isPartOf]) for q in quoted}
-    dates = _dates(pages, {*naming, *(r for r in parent.values() if r)})
-    iris: set[Node] = {person, *facts, *naming}
-    for post in posts:
-        iris.update(facts[post][ORG.postIn])
-    known = pages.labels_of(iris)
+    releases = sorted({*naming, *(r for r in parent.values() if r)}, key=str)
+    dates = _dates(pages, releases)
+    # A shared post (an inspectorate's HM Inspector) is stated by hundreds of
+    # releases: ask only whether this person's releases state it.
+    said_in = {
+        post: [
+            r for r in releases if pages.backend.triples((post, PROV.wasDerivedFrom, r), limit=1)
+        ]
+        for post in posts
+    }
+    organisation = {
+        post: _first_iri(pages.backend.objects_of(post, (ORG.postIn,))[ORG.postIn])
+        for post in posts
+    }
+    iris: set[Node] = {person, *posts, *naming, *releases}
+    iris.update(o for o in organisation.values() if o is not None)
+    known = {**pages.labels_of(iris), **_text_labels(facts, quoted)}
 
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
 
     held = []
     for post in posts:
-        said_in = [r for r in _iris(facts[post][PROV.wasDerivedFrom]) if r in dates]
-        when = sorted(d for r in said_in if (d := dates[r]))
-        organisation = _first_iri(facts[post][ORG.postIn])
+        when = sorted(d for r in said_in[post] if (d := dates[r]))
+        organisation_of = organisation[post]
         held.append(
             PostHeld(
                 link(post),
-                link(organisation) if organisation else None,
+                link(organisation_of) if organisation_of else None,
                 when[0] if when else "",
                 when[-1] if when else "",
-                _sorted_links(link(r) for r in said_in),
+                _sorted_links(link(r) for r in said_in[post]),
             )
         )
     held.sort(key=lambda p: (p.first or "~", p.last, p.post.text.casefold()))
