@@ -10,9 +10,11 @@ no output file (an existing one is left as it was).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 import warnings
@@ -240,9 +242,20 @@ def _file(name: str, data: bytes | str) -> Callable[[Path], Path]:
 
 
 def _fifo(tmp: Path) -> Path:
-    """A named pipe no one writes to: opening it for reading the usual way waits forever."""
+    """A named pipe no one writes to: opening it for reading the usual way waits forever.
+
+    Should a reader ever block on it again, a writer comes after 30 s and
+    leaves at once, so the test fails (an "empty" release) instead of hanging.
+    """
     path = tmp / "pipe.txt"
     os.mkfifo(path)
+
+    def rescue() -> None:
+        time.sleep(30)
+        with contextlib.suppress(OSError):  # no reader waiting: nothing to rescue
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=rescue, daemon=True).start()
     return path
 
 
