@@ -61,7 +61,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The releases of ``benchmarks/generate.py``, written to a folder."""
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        from generate import write_releases
+        from generate import write_releases  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("generated")
@@ -171,7 +171,7 @@ def _entity_path(server: Server) -> str:
     import json
 
     iri = json.loads(body)["results"]["bindings"][0]["f"]["value"]
-    return "/id/" + iri[len(DEFAULT_BASE) :]
+    return "/id/" + str(iri)[len(DEFAULT_BASE) :]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -284,10 +284,52 @@ def test_settings_refuse_nonsense_and_the_flags_reach_them() -> None:
 
     for bad in ({"query_timeout": 0}, {"query_workers": -1}, {"worker_memory_mib": 100}, {"cache_bytes": -1}):
         with pytest.raises(HmicGraphError):
-            Settings(**bad)  # type: ignore[arg-type]
+            Settings(**bad)
     shown = subprocess.run(
         [sys.executable, "-m", "hmic_graph", "serve", "--help"], capture_output=True, text=True, timeout=60
     ).stdout
     for flag in ("--query-timeout", "--max-results", "--max-request-bytes", "--query-workers",
                  "--worker-memory", "--max-waiting", "--cache-mib"):
         assert flag in shown, flag
+
+
+def test_a_full_waiting_line_is_answered_at_once() -> None:
+    """Beyond the workers and the waiting line, a query is turned away without waiting for a thread."""
+    import asyncio
+
+    from hmic_graph.serve.app import _QueryRunner
+    from hmic_graph.serve.cache import NOT_CACHED
+    from hmic_graph.serve.protocol import ProtocolError
+    from hmic_graph.serve.settings import Settings
+
+    release = threading.Event()
+
+    class BlockingPool:
+        def run(self, text: str, *, prefixes: object, deadline: float) -> dict[str, object]:
+            release.wait(30)
+            return {"form": "ASK", "value": True}
+
+        def close(self) -> None:
+            release.set()
+
+    runner = _QueryRunner(
+        BlockingPool(),  # type: ignore[arg-type]
+        base=DEFAULT_BASE,
+        settings=Settings(query_workers=1, max_waiting=1),
+        version=lambda: NOT_CACHED,
+    )
+
+    async def burst() -> list[object]:
+        asyncio.get_running_loop().call_later(0.5, release.set)
+        runs = [runner.run(f"ASK {{ ?s ?p {i} }}") for i in range(5)]
+        return await asyncio.gather(*runs, return_exceptions=True)
+
+    try:
+        started = time.monotonic()
+        results = asyncio.run(burst())
+    finally:
+        runner.close()
+    refused = [r for r in results if isinstance(r, ProtocolError)]
+    assert len(refused) == 3 and all(r.status == 503 and "busy" in r.message for r in refused)
+    assert sum(1 for r in results if isinstance(r, tuple)) == 2
+    assert time.monotonic() - started < 30

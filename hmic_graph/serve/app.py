@@ -258,15 +258,16 @@ class _QueryRunner:
         )
         self._running: dict[tuple[Hashable, str], asyncio.Future[tuple[QueryForm, Outcome]]] = {}
         self._forms: dict[str, QueryForm] = {}
+        # Runs handed to the threads and not finished (touched on the event loop only).
+        self._in_flight = 0
 
     def form_of(self, text: str) -> QueryForm | None:
         """The form of ``text`` if it was answered lately (to find its cached answer)."""
         return self._forms.get(text)
 
-    def _job(self, text: str) -> tuple[QueryForm, Outcome]:
+    def _job(self, text: str, deadline: float) -> tuple[QueryForm, Outcome]:
         from hmic_graph.sparql.guard import QueryRefused, check_query
 
-        deadline = time.monotonic() + self.settings.query_timeout
         try:
             checked = check_query(text, graph_namespaces=self.namespaces)
         except QueryRefused as exc:
@@ -284,10 +285,22 @@ class _QueryRunner:
         key = (version, text)
         running = self._running.get(key) if version is not NOT_CACHED else None
         if running is None:
+            if self._in_flight >= self.settings.query_workers + self.settings.max_waiting:
+                raise ProtocolError(
+                    "the server is busy (every worker is taken and the waiting line is full); "
+                    "try again shortly",
+                    status=503,
+                    headers={"Retry-After": "2"},
+                )
+            # The time limit starts now: time spent waiting for a thread counts.
+            deadline = time.monotonic() + self.settings.query_timeout
             try:
-                running = asyncio.get_running_loop().run_in_executor(self._threads, self._job, text)
+                running = asyncio.get_running_loop().run_in_executor(
+                    self._threads, self._job, text, deadline
+                )
             except RuntimeError:  # the thread pool is shut down: the server is stopping
                 raise ProtocolError("the server is shutting down", status=503) from None
+            self._in_flight += 1
             running.add_done_callback(functools.partial(self._finished, key=key))
             if version is not NOT_CACHED:
                 self._running[key] = running
@@ -299,6 +312,7 @@ class _QueryRunner:
         return form, outcome
 
     def _finished(self, future: asyncio.Future[Any], *, key: tuple[Hashable, str]) -> None:
+        self._in_flight -= 1
         if self._running.get(key) is future:
             del self._running[key]
         if not future.cancelled():
