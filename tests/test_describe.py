@@ -207,23 +207,24 @@ def test_source_date_epoch_sets_the_default_build_time(
         describe_dataset(graphs)
 
 
-def test_without_a_build_time_the_date_comes_from_the_data(
-    graphs: dict[str, Graph], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_without_a_build_time_the_date_comes_from_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    one = describe_dataset(graphs)
-    latest = max(
-        str(graph.value(URIRef(name), DCTERMS.issued))
-        for name, graph in graphs.items()
-        if graph.value(URIRef(name), DCTERMS.issued) is not None
-    )
+    dated = {}
+    for path, published in (
+        (DEV / "005_kent-crime-data.txt", "2017-03-02"),
+        (DEV / "013_humberside-peel.txt", "2016-11-09"),
+    ):
+        graph = load_release(path, published=published)
+        dated[release_iri(graph)] = graph
+    one = describe_dataset(dated)
+    latest = max(str(g.value(URIRef(name), DCTERMS.issued)) for name, g in dated.items())
     assert one.value(DATASET, DCTERMS.modified) == Literal(latest, datatype=XSD.date)
     assert one.value(DATASET, PROV.wasGeneratedBy) == mint(
         DEFAULT_BASE, "build", latest.replace("-", "") + "T000000Z"
     )
     assert not list(one.triples((None, PROV.startedAtTime, None)))  # no clock time
-    assert serialize(describe_dataset(graphs), format="nt") == serialize(one, format="nt")
-    undated = {name: Graph() for name in graphs}
+    assert serialize(describe_dataset(dated), format="nt") == serialize(one, format="nt")
+    undated = {name: Graph() for name in dated}
     assert describe_dataset(undated).value(DATASET, DCTERMS.modified) is None
 
 
