@@ -367,3 +367,29 @@ def test_a_headline_place_is_the_subject_where_the_body_speaks_of_the_force() ->
     assert release.about == ("thames-valley-police",)
     national = _read("Knife crime in London: a national problem\n\nForces must act.\n")
     assert national.about == ()
+
+
+def test_a_post_and_a_name_in_apposition_whatever_the_verb() -> None:
+    assert _posts(
+        "The force's chief constable, Ann Roe, has said she will act. The Home Secretary, "
+        "Bo Lee, has asked for a review.\n"
+    ) == {("chief constable", ("Ann Roe",)), ("Home Secretary", ("Bo Lee",))}
+
+
+def test_a_post_of_a_body_then_a_name_then_a_verb() -> None:
+    assert _posts("Chief Constable of Kent Police Ann Roe welcomed the report.\n") == {
+        ("Chief Constable of Kent Police", ("Ann Roe",))
+    }
+
+
+def test_words_before_a_name_that_are_no_post_give_none() -> None:
+    assert _posts(
+        "Inspectors found that the force, Kent Police, has improved. In Kent, Ann Roe has "
+        "led the changes. The Chief Constable, who joined in 2015, has made changes.\n"
+    ) == set()
+
+
+def test_an_untitled_post_keeps_a_capitalised_word_after_and() -> None:
+    assert _posts("A superintendent is the force lead for neighbourhood policing and ASB.\n") == {
+        ("force lead for neighbourhood policing and ASB", ())
+    }

@@ -75,6 +75,22 @@ _NOT_NAME_WORDS = frozenset(
 _CLAUSE_WORDS = frozenset({"by", "was", "were", "is", "are", "from", "with", "who"})
 
 
+# Lower-case words a post may hold besides post words ("police and crime commissioner").
+_POST_CONNECTORS = frozenset(
+    {"of", "for", "and", "the", "&", "police", "crime", "fire", "rescue", "victims", "in"}
+)
+_POST_OPENERS = frozenset({"police", "deputy", "assistant", "detective"})
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,3}"
+# Where a post may begin: a sentence's start, after "the" or an owner's "'s".
+_POST_START = re.compile(r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=['’]s\s)")
+# "POST, NAME," and "POST NAME verb", tried at each place a post may begin.
+_POST_COMMA_NAME = re.compile(rf"(?P<post>[A-Za-z][\w'’&-]*(?:\s+[\w'’&-]+){{0,8}}?),\s+(?P<name>{_NAME}),")
+_POST_THEN_NAME = re.compile(
+    r"(?P<both>[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10}?)(?=\s+(?:has|had|is|was|welcomed|"
+    r"accepted|responded|will|would|led|leads)\b)"
+)
+
+
 @dataclass
 class PersonEntry:
     name: str
@@ -234,6 +250,49 @@ class People:
                 name = self.add(found[0], Span(found[1], found[1] + len(found[0])))
                 speakers.append(Speaker(name, post, post_span))
         return speakers
+
+    def posts_in_apposition(self, text: str, span: Span) -> list[Speaker]:
+        """A post and a name side by side in running text, whatever the verb: "The
+        force's chief constable, Ann Roe, has said …", "Chief Constable of Kent Police
+        Ann Roe welcomed …". The post is made only of post words, names and "of",
+        "for", "and", "the"; a person already read elsewhere is not read twice."""
+        chunk = text[span.start : span.end]
+        found: list[Speaker] = []
+        for start in _POST_START.finditer(chunk):
+            at = start.start()
+            if re.search(r"(?:Majesty['’]s|\bHM)\s+$", chunk[:at]):
+                continue  # "His Majesty's Chief Inspector …" is read whole by posts_in_prose
+            pair: tuple[str, str, int] | None = None
+            comma = _POST_COMMA_NAME.match(chunk, at)
+            if comma is not None:
+                pair = (comma.group("post"), comma.group("name"), comma.start("name"))
+            else:
+                bare = _POST_THEN_NAME.match(chunk, at)
+                split = self._trailing_name(bare.group("both")) if bare is not None else None
+                if bare is not None and split is not None:
+                    both = bare.group("both")
+                    pair = (split[0], split[1], at + both.rindex(split[1]))
+            if pair is None:
+                continue
+            post, name, name_at = pair
+            if post.split()[0] in ("The", "the"):
+                continue  # tried again after the article
+            if not chunk.startswith(post, at) or self.lexicon.inspector_post.search(post):
+                continue  # inspectors are read by posts_in_prose
+            if not self._only_post_words(post) or not self.looks_like_name(name):
+                continue
+            person = self.add(name, Span(span.start + name_at, span.start + name_at + len(name)))
+            found.append(Speaker(person, post, Span(span.start + at, span.start + at + len(post))))
+        return found
+
+    def _only_post_words(self, post: str) -> bool:
+        words = post.split()
+        openers = self.lexicon.post_words | _POST_OPENERS
+        if not words or not any(w.lower() in openers for w in words[:2]):
+            return False  # "Chief Constable …", "Home Secretary …"
+        lower = [w for w in words if not w[:1].isupper()]
+        allowed = self.lexicon.post_words | _POST_CONNECTORS
+        return all(w.lower() in allowed for w in lower) and self.is_post(post)
 
     def parse_attribution(self, text: str, offset: int) -> list[Speaker]:
         """The people (and posts) named in an attribution phrase at ``offset``."""

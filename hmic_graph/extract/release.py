@@ -265,7 +265,12 @@ def _quotes_and_speakers(ctx: ReleaseContext, people: People) -> tuple[list[Quot
     inspector said" can find them.
     """
     in_prose = [
-        s for _block, sentence in ctx.body_sentences() for s in people.posts_in_prose(ctx.text, sentence)
+        s
+        for _block, sentence in ctx.body_sentences()
+        for s in [
+            *people.posts_in_prose(ctx.text, sentence),
+            *people.posts_in_apposition(ctx.text, sentence),
+        ]
     ]
     quotes, attributed = read_quotes(ctx, people, in_prose)
     after, before = indirect_speech(ctx.lexicon)
@@ -298,7 +303,7 @@ def _posts(ctx: ReleaseContext, speakers: list[Speaker]) -> list[Post]:
         chunk = sentence.of(ctx.text)
         for pattern in ctx.lexicon.untitled_posts:
             for match in pattern.finditer(chunk):
-                label = re.split(r"\s+(?:and|but|while)\s+", match.group(1).strip())[0].strip()
+                label = re.split(r"\s+(?:and|but|while)\s+(?=[a-z])", match.group(1).strip())[0].strip()
                 start = sentence.start + match.start(1)
                 organisation = ctx.single_subject()
                 posts.setdefault(
@@ -395,7 +400,7 @@ def _post_organisation(ctx: ReleaseContext, label: str, span: Span | None) -> st
         ):
             return ctx.publisher
         return inspectorate if inspectorate in ctx.gazetteer.bodies else None
-    if any(label.startswith(rank) for rank in ctx.lexicon.force_ranks):
+    if any(label.lower().startswith(rank.lower()) for rank in ctx.lexicon.force_ranks):
         return ctx.single_subject()
     return None
 
