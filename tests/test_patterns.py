@@ -393,3 +393,34 @@ def test_an_untitled_post_keeps_a_capitalised_word_after_and() -> None:
     assert _posts("A superintendent is the force lead for neighbourhood policing and ASB.\n") == {
         ("force lead for neighbourhood policing and ASB", ())
     }
+
+
+def test_titles_after_published_set_out_in_read_the_report_dashes_and_titled() -> None:
+    cases = {
+        "Today HMIC publishes Calm Roads: policing the motorways, the final report.": (
+            "Calm Roads: policing the motorways"
+        ),
+        "HMIC has today published its report, Calm Roads: policing the motorways.": (
+            "Calm Roads: policing the motorways"
+        ),
+        "The findings are set out in Calm Roads: a national overview, which is published "
+        "today.": "Calm Roads: a national overview",
+        "Read the full report: Kent Police – Calm Roads inspection 2018.": (
+            "Kent Police – Calm Roads inspection 2018"
+        ),
+        "The report - Calm Roads: policing the motorways - looks at speeding.": (
+            "Calm Roads: policing the motorways"
+        ),
+        "In its report titled Calm Roads Ahead, HMIC found that forces must act.": (
+            "Calm Roads Ahead"
+        ),
+    }
+    for text, title in cases.items():
+        assert _titles(text + "\n") == [title], text
+
+
+def test_published_guidance_or_a_plan_is_no_title() -> None:
+    assert _titles(
+        "The force published its plan in May. The force has published guidance on stop and "
+        "search, which officers follow.\n"
+    ) == []

@@ -248,7 +248,7 @@ def _looks_like_title(piece: str, before: str) -> bool:
     long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", piece) if len(w) > 3]
     # In apposition ("the report, Title, is"), or straight after the report word.
     in_apposition = before.rstrip().endswith(",") or bool(
-        re.search(r"\b(?:report|review)\s+$", before)
+        re.search(r"\b(?:report|review|entitled|titled|called)\s+$", before)
     )
     return in_apposition and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
 
