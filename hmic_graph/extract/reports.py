@@ -174,7 +174,7 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                     kind=_kind(chunk),
                 )
     for span in ctx.layout.furniture_titles:
-        title = span.of(text).strip().strip("'‘’\"“”")
+        title = span.of(text).strip().strip("'‘’\"“”").rstrip(".").rstrip()
         if title and title not in found and len(title) < 200:
             offset = text.index(title, span.start)
             found[title] = Report(
