@@ -216,8 +216,8 @@ def main(argv: list[str]) -> int:
     # Bytes, UTF-8 both ways: the locale's encoding may not hold every character.
     out = sys.stdout.buffer
     try:
-        store = pyoxigraph.Store.read_only(config["store"])
-    except OSError as exc:
+        store = _open_read_only(pyoxigraph, config["store"])
+    except (OSError, RuntimeError) as exc:
         _send(out, {"ready": False, "error": f"cannot open the store read-only: {exc}"})
         return 2
     memory = int(config["memory_bytes"])
@@ -238,6 +238,25 @@ def main(argv: list[str]) -> int:
         if reply.get("error") == "memory":
             return OUT_OF_MEMORY  # what failed to allocate may have left the heap in pieces
     return 0
+
+
+def _open_read_only(pyoxigraph: Any, folder: str) -> Any:
+    """``Store.read_only(folder)``, tried again while a ``load`` replaces the files it names.
+
+    An opening reads the database's list of files, then opens them; a writer
+    compacting in between has removed some ("No such file"), and reading the
+    list again finds the new ones (as :mod:`hmic_graph.store.oxigraph` does;
+    not imported here, to keep rdflib out of the worker).
+    """
+    attempts = 20
+    for attempt in range(attempts):
+        try:
+            return pyoxigraph.Store.read_only(folder)
+        except (OSError, RuntimeError) as exc:
+            if "no such file" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _send(out: Any, message: dict[str, Any]) -> None:
