@@ -209,7 +209,7 @@ def _assert_refused_and_silent(client: TestClient, listener: Listener, query: st
 
 
 _FUZZ = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
