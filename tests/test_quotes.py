@@ -184,3 +184,26 @@ def test_speech_after_the_findings_is_no_report_title() -> None:
         HEAD + "Asked about the findings, Ms Roe added: \"Victims deserve better.\"\n"
     )
     assert [r.title for r in release.reports] == []
+
+
+def test_a_name_and_a_colon_introduce_speech_without_a_verb() -> None:
+    assert _said(
+        'Sir Ann Roe, HM Chief Inspector of Constabulary: "Forces must do better for victims."\n'
+    ) == [(("Ann Roe",), "Forces must do")]
+    assert _said('Key findings: "The force has improved a great deal, and victims are safer."\n') == [
+        ((), "The force has")
+    ]
+
+
+def test_a_dash_after_the_quote_gives_its_speaker() -> None:
+    assert _said(
+        '"We found real progress in the force." – Ann Roe, HM Inspector of Constabulary\n'
+    ) == [(("Ann Roe",), "We found real")]
+
+
+def test_she_went_on_to_say_introduces_the_next_paragraph() -> None:
+    text = (
+        'HMI Ann Roe said:\n\n"The force has improved a great deal."\n\n'
+        'She went on to say:\n\n"There is more to do on victims."\n'
+    )
+    assert _said(text)[1] == (("Ann Roe",), "There is more")

@@ -190,6 +190,10 @@ class People:
     def is_post(self, text: str) -> bool:
         return any(t.strip(",.").lower() in self.lexicon.post_words for t in text.split())
 
+    def post_and_name(self, text: str) -> tuple[str, str] | None:
+        """"POST NAME" split into its post and its name, if it is one."""
+        return self._trailing_name(text)
+
     def _trailing_name(self, text: str) -> tuple[str, str] | None:
         """Split "POST NAME" into its post and its name."""
         tokens = text.split()

@@ -72,6 +72,10 @@ def _patterns(verbs: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return after, intro, inverted, told
 
 
+# "“…” – NAME, POST": a dash after the quote gives its speaker.
+_DASH_AFTER = re.compile(r"^\s*[–—-]\s+(?P<dash>[A-Z][^\"“”]{2,160}?)\s*[.]?\s*$")
+# "NAME, POST: “…”": a named person and a colon introduce speech without a verb.
+_NAME_COLON = re.compile(r"^(?P<phrase>[A-Z][^.!?:;\"“”]{2,160}?)\s*:\s*$")
 # "According to NAME, POST:" introduces speech without a verb.
 _ACCORDING = re.compile(r"^(?:[Aa]ccording\s+to)\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
 
@@ -218,10 +222,10 @@ class QuoteReader:
         cut = _PHRASE_END.search(between)
         if cut is not None:
             between = between[: cut.end()]
-        match = pattern.match(between)
+        match = pattern.match(between) or _DASH_AFTER.match(between)
         if match is None:
             return None
-        group = "after" if match.group("after") else "before"
+        group = next(g for g in ("after", "before", "dash") if match.groupdict().get(g))
         phrase = _CLAUSE_AFTER_NAME.sub("", match.group(group)).strip()
         return (phrase, run.after + match.start(group)) if phrase else None
 
@@ -249,7 +253,9 @@ class QuoteReader:
         if match is None and clause.rstrip().endswith(":"):
             match = told.match(clause) or _ACCORDING.match(clause)
         if match is None:
-            return None
+            match = _NAME_COLON.match(clause)
+            if match is None or not self._names_someone(match.group("phrase")):
+                return None
         phrase = match.group("phrase")
         at = offset + match.start("phrase")
         # "Speaking about the report, NAME said:": the clause before the speaker goes.
@@ -259,6 +265,12 @@ class QuoteReader:
             at += cut + len(phrase[cut:]) - len(phrase[cut:].lstrip())
             phrase = phrase[cut:].strip()
         return phrase, at
+
+    def _names_someone(self, phrase: str) -> bool:
+        """Whether a phrase before a bare colon names a person ("Sir Jane Doe, HM
+        Inspector of Constabulary"), not a heading ("Key findings")."""
+        first = phrase.split(",")[0].strip()
+        return self.people.looks_like_name(first) or self.people.post_and_name(first) is not None
 
     def _speech_opens_sentence(self, block: Block, run: _Run) -> bool:
         """A long quotation opening a sentence of prose is speech, named or not."""
