@@ -105,7 +105,8 @@ def test_the_listener_is_reachable(listener: Listener) -> None:
 
 # --- variants -------------------------------------------------------------------------------
 
-_LINE_ENDS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"]
+# A bare \r thrice: the line end on which rdflib and Oxigraph disagree.
+_LINE_ENDS = ["\r", "\r", "\r", "\n", "\r\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"]
 _SPACES = [" ", "\t", "\n", "\r", "", "  \r\n\t"]
 
 
@@ -128,7 +129,7 @@ def spelled(draw: st.DrawFn, word: str) -> str:
 @st.composite
 def hiding_place(draw: st.DrawFn) -> str:
     """What may stand right before a keyword: a comment and a line end, a glued token, space."""
-    kind = draw(st.sampled_from(["comment", "glued", "space", "string-then"]))
+    kind = draw(st.sampled_from(["comment", "comment", "glued", "space", "string-then"]))
     if kind == "comment":
         return "# x" + draw(st.sampled_from(_LINE_ENDS))
     if kind == "glued":
@@ -148,19 +149,22 @@ def service_queries(draw: st.DrawFn, target: str) -> str:
     silent = draw(st.sampled_from(["", " SILENT", " silent"]))
     before = draw(hiding_place())
     gap = draw(st.sampled_from(_SPACES))
+    # A line break before the last brace: a check that reads the comment as
+    # running to it then sees a whole query (the reported bypass needs one).
+    end = draw(st.sampled_from(["\n", "\n", "", "\r\n", "\u2028"]))
     shape = draw(
         st.sampled_from(
             [
-                "SELECT * WHERE {{ ?s ?p ?o {before}{kw}{silent}{gap}{target} {{ ?a ?b ?c }} }}",
-                "ASK {{ {before}{kw}{silent}{gap}{target} {{ ?s ?p ?o }} }}",
-                "SELECT * WHERE {{ OPTIONAL {{ {before}{kw}{silent}{gap}{target} {{ ?a ?b ?c }} }} }}",
-                "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ {before}{kw}{gap}{target} {{ ?s ?p ?o }} }} }}",
-                "CONSTRUCT WHERE {{ {before}{kw}{gap}{target} {{ ?s ?p ?o }} }}",
-                "SELECT * WHERE {{ VALUES ?u {{ {target} }} {before}{kw}{gap}?u {{ ?s ?p ?o }} }}",
+                "SELECT * WHERE {{ ?s ?p ?o {before}{kw}{silent}{gap}{target} {{ ?a ?b ?c }}{end}}}",
+                "ASK {{ {before}{kw}{silent}{gap}{target} {{ ?s ?p ?o }}{end}}}",
+                "SELECT * WHERE {{ OPTIONAL {{ {before}{kw}{silent}{gap}{target} {{ ?a ?b ?c }}{end}}} }}",
+                "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ {before}{kw}{gap}{target} {{ ?s ?p ?o }}{end}}} }}",
+                "CONSTRUCT WHERE {{ {before}{kw}{gap}{target} {{ ?s ?p ?o }}{end}}}",
+                "SELECT * WHERE {{ VALUES ?u {{ {target} }} {before}{kw}{gap}?u {{ ?s ?p ?o }}{end}}}",
             ]
         )
     )
-    return shape.format(before=before, kw=keyword, silent=silent, gap=gap, target=target)
+    return shape.format(before=before, kw=keyword, silent=silent, gap=gap, target=target, end=end)
 
 
 @st.composite
@@ -236,7 +240,9 @@ def test_from_variants_reach_nothing(client: TestClient, listener: Listener, dat
 
 
 def test_the_reported_bypass_is_refused(client: TestClient, listener: Listener) -> None:
-    query = f"ASK {{ # x\rSERVICE {_target(listener)} {{ ?s ?p ?o }} }}"
+    # rdflib, which the old check parsed with, reads "# x\rSERVICE ... }" as
+    # one comment and the query as "ASK { }"; Oxigraph ends the comment at \r.
+    query = f"ASK {{ # x\rSERVICE {_target(listener)} {{ ?s ?p ?o }}\n}}"
     _assert_refused_and_silent(client, listener, query)
     with pytest.raises(QueryRefused, match="SERVICE"):
         check_query(query)
