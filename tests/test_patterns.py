@@ -424,3 +424,31 @@ def test_published_guidance_or_a_plan_is_no_title() -> None:
         "The force published its plan in May. The force has published guidance on stop and "
         "search, which officers follow.\n"
     ) == []
+
+
+def test_a_capitalised_owner_stays_in_the_post_as_written() -> None:
+    assert _posts("Essex's police and crime commissioner, Ann Roe, has welcomed the report.\n") == {
+        ("Essex's police and crime commissioner", ("Ann Roe",))
+    }
+
+
+def test_both_forces_graded_gives_each_subject_its_grade() -> None:
+    release = _read(
+        "Essex and Surrey join forces\n\nEssex Police and Surrey Police were inspected. "
+        "Both forces were graded good at efficiency.\n"
+    )
+    assert all(i.judgements for i in release.inspections)
+
+
+def test_a_title_with_a_comma_after_titled() -> None:
+    assert _titles(
+        "The report titled Two Roads, One Plan, which is published today, says more.\n"
+    ) == ["Two Roads, One Plan"]
+
+
+def test_the_headline_place_taken_for_the_subject_is_a_mention_of_it() -> None:
+    release = _read(
+        "Crime data integrity inspection: Thames Valley\n\n"
+        "Inspectors found that the force records crime well.\n"
+    )
+    assert "Thames Valley Police" in _names(release)

@@ -29,6 +29,10 @@ _PROGRESS_CONTEXT = re.compile(
 )
 
 
+_COUNT = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_COUNTED_FORCES = re.compile(r"\b(?:the\s+)?(both|two|three|four|five|six)\s+forces\b", re.I)
+
+
 def extract_judgements(ctx: ReleaseContext) -> dict[str, list[str]]:
     """Judgement concepts per subject, in the order first stated."""
     if not ctx.subjects:
@@ -44,6 +48,9 @@ def extract_judgements(ctx: ReleaseContext) -> dict[str, list[str]]:
             if others and not named:
                 continue
             targets = named or (list(ctx.subjects) if len(ctx.subjects) == 1 else [])
+            counted = _COUNTED_FORCES.search(chunk)
+            if not targets and counted and _COUNT[counted.group(1).lower()] == len(ctx.subjects):
+                targets = list(ctx.subjects)  # "Both forces were graded good"
             graded = False
             for match in lexicon.pattern.finditer(chunk):
                 concept, label = lexicon.concept(match.group())

@@ -82,7 +82,11 @@ _POST_CONNECTORS = frozenset(
 _POST_OPENERS = frozenset({"police", "deputy", "assistant", "detective"})
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,3}"
 # Where a post may begin: a sentence's start, after "the" or an owner's "'s".
-_POST_START = re.compile(r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=['’]s\s)")
+# A capitalised owner stays in the post as written ("Norfolk's police and crime
+# commissioner"); a lower-case one does not ("the force's chief constable").
+_POST_START = re.compile(
+    r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=['’]s\s)|(?<=\s)(?=[A-Z][\w-]*['’]s\s)"
+)
 # "POST, NAME," and "POST NAME verb", tried at each place a post may begin.
 _POST_COMMA_NAME = re.compile(rf"(?P<post>[A-Za-z][\w'’&-]*(?:\s+[\w'’&-]+){{0,8}}?),\s+(?P<name>{_NAME}),")
 _POST_THEN_NAME = re.compile(
@@ -264,8 +268,12 @@ class People:
         found: list[Speaker] = []
         for start in _POST_START.finditer(chunk):
             at = start.start()
-            if re.search(r"(?:Majesty['’]s|\bHM)\s+$", chunk[:at]):
-                continue  # "His Majesty's Chief Inspector …" is read whole by posts_in_prose
+            if chunk.startswith("Majesty", at) or re.search(
+                r"(?:Majesty['’]s|\bHM|\b[A-Z][\w-]*['’]s)\s+$", chunk[:at]
+            ):
+                # "His Majesty's Chief Inspector …" is read whole by posts_in_prose;
+                # "Norfolk's police and crime commissioner" keeps its owner.
+                continue
             pair: tuple[str, str, int] | None = None
             comma = _POST_COMMA_NAME.match(chunk, at)
             if comma is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from hmic_graph.extract.concepts import pref_label
@@ -111,10 +112,13 @@ def _headline_place_of_the_force(ctx: ReleaseContext) -> list[str]:
     headline = ctx.layout.headline
     if headline is None or ctx.forces_in(Span(0, len(ctx.text))):
         return []
-    places = {p.key for p in ctx.gazetteer.places(ctx.text, headline.span.start, headline.span.end)}
+    places = ctx.gazetteer.places(ctx.text, headline.span.start, headline.span.end)
     body = " ".join(b.text for b in ctx.layout.blocks if b.kind is BlockKind.BODY)
-    if len(places) == 1 and ctx.lexicon.back_references.search(body):
-        return list(places)
+    if len({p.key for p in places}) == 1 and ctx.lexicon.back_references.search(body):
+        # The place names the force: it is a mention of it.
+        for place in places:
+            bisect.insort(ctx.mentions, place, key=lambda m: m.span.start)
+        return [places[0].key]
     return []
 
 
