@@ -181,6 +181,44 @@ def _kind_rank(kind: str) -> int:
 
 Facts = dict[URIRef, dict[URIRef, list[Node]]]
 
+#: The quotes that are parts of some releases (``?release`` given by :func:`_join`).
+_QUOTES_OF_RELEASES = (
+    "SELECT ?quote WHERE { ?quote <https://schema.org/isPartOf> ?release ; "
+    "a <https://w3id.org/hmic-graph/ontology#Quote> }"
+)
+
+
+def _join(pages: EntityPages, query: str, **values: Iterable[URIRef]) -> list[dict[str, Node]]:
+    """The rows of ``query`` (a SELECT ... WHERE { ... }) with each ``values`` variable bound.
+
+    The values go in as a ``VALUES`` block of IRIs taken from the store and
+    written by pyoxigraph. Oxigraph starts the join from them; its own
+    substitutions were applied after evaluating the whole pattern, seconds
+    on 1,000 releases.
+    """
+    import pyoxigraph
+
+    from hmic_graph.rdf.terms import from_oxigraph
+
+    chosen = {name: sorted(set(iris), key=str) for name, iris in values.items()}
+    if any(not iris for iris in chosen.values()):
+        return []
+    blocks = "".join(
+        f"VALUES ?{name} {{ {' '.join(str(pyoxigraph.NamedNode(str(v))) for v in iris)} }} "
+        for name, iris in chosen.items()
+    )
+    head, _, body = query.partition("WHERE {")
+    solutions: Any = pages.backend.oxigraph.query(f"{head}WHERE {{ {blocks}{body}")
+    names = [v.value for v in solutions.variables]
+    return [
+        {
+            name: from_oxigraph(term)
+            for name, term in zip(names, solution, strict=True)
+            if term is not None
+        }
+        for solution in solutions
+    ]
+
 
 def _subjects(pages: EntityPages, predicate: URIRef, obj: Node) -> list[URIRef]:
     """The IRIs ``s`` with ``s predicate obj`` in any release graph, sorted."""
@@ -596,11 +634,14 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
     partners = _iris(own[HMIC.worksWith])
     about = _subjects(pages, HMIC.about, force)
     naming = sorted({*about, *_subjects(pages, SCHEMA.mentions, force)}, key=str)
-    # The quotes among the parts of the releases about the force: their types
-    # first, then their texts, so the other parts' statements are never read.
-    parts = [q for release in about for q in _subjects(pages, SCHEMA.isPartOf, release)]
-    part_types = _facts(pages, parts, (RDF.type,))
-    quoted = [q for q in parts if HMIC.Quote in part_types[q][RDF.type]]
+    quoted = sorted(
+        {
+            q
+            for row in _join(pages, _QUOTES_OF_RELEASES, release=about)
+            if isinstance(q := row["quote"], URIRef)
+        },
+        key=str,
+    )
     facts = _facts(
         pages,
         {*inspections, *found, *partners, *quoted},
