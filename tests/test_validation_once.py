@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
@@ -251,3 +253,49 @@ def test_full_validation_reuses_nothing(seed: Graph) -> None:
     validator = SharedNodeValidator(shapes_graph())
     validator.validate(seed, full=True)
     assert len(validator._memo) == 0
+
+
+_VALUES = [
+    Literal("text"),
+    Literal(""),
+    Literal(" padded "),
+    Literal("Sir Text"),
+    Literal("text", lang="en"),
+    Literal(3),
+    Literal(-1),
+    Literal("2014-03-27", datatype=XSD.date),
+    Literal("not a date", datatype=XSD.date),
+    Literal("12", datatype=XSD.nonNegativeInteger),
+    URIRef(ID + "force/kent-police"),
+    URIRef(ID + "no such/thing"),
+    HMIC.PoliceForce,
+    SKOS.Concept,
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_changes_never_make_the_proof_disagree_with_pyshacl(
+    data: st.DataObject, seed: Graph
+) -> None:
+    """Whatever a few random edits make of a release graph, a graph the Python check proves
+    conforming is one pySHACL finds conforming, and the reports are equal."""
+    graph = Graph() + seed
+    triples = sorted(graph)
+    nodes = sorted({s for s, _p, _o in triples})
+    predicates = sorted({p for _s, p, _o in triples})
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        edit = data.draw(st.sampled_from(["drop", "add", "set"]))
+        if edit == "drop":
+            graph.remove(data.draw(st.sampled_from(triples)))
+        else:
+            node = data.draw(st.sampled_from(nodes))
+            predicate = data.draw(st.sampled_from(predicates))
+            value = data.draw(st.sampled_from(_VALUES))
+            (graph.add if edit == "add" else graph.set)((node, predicate, value))
+    proof = ConformanceCheck.compile(shapes_graph())
+    assert proof is not None
+    full = validate(graph, full=True)
+    if proof.conforms(graph):
+        assert full.conforms
+    assert validate(graph) == full
