@@ -452,3 +452,22 @@ def test_the_headline_place_taken_for_the_subject_is_a_mention_of_it() -> None:
         "Inspectors found that the force records crime well.\n"
     )
     assert "Thames Valley Police" in _names(release)
+
+
+def test_forces_collaborating_with_partners_that_are_no_force_are_no_alliance() -> None:
+    assert _alliances(
+        "Essex Police and Surrey Police were both found to have collaborated well with "
+        "partners such as councils. Essex Police, like Surrey Police, works in collaboration "
+        "with the local authority.\n"
+    ) == set()
+    assert _alliances("Essex Police and Surrey Police collaborate with each other.") == {
+        ("essex-police", "surrey-police")
+    }
+
+
+def test_its_after_a_named_force_means_that_force_not_the_subject() -> None:
+    release = _read(
+        "Kent Police praised\n\nEssex Police and Surrey Police were visited. Essex shares "
+        "its custody contract with Surrey.\n"
+    )
+    assert {a.members for a in release.alliances} == {("essex-police", "surrey-police")}

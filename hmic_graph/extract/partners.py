@@ -80,6 +80,8 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
         word = pattern.search(chunk)
         if word is None:
             continue
+        if _with_no_force(ctx, chunk, word, sentence):
+            continue
         forces = _alliance_forces(ctx, sentence)
         forces = forces if len(forces) >= 2 else _counted_subjects(ctx, chunk) or forces
         subject = _subject_at(ctx, sentence.start)
@@ -136,6 +138,27 @@ def _alliance_forces(ctx: ReleaseContext, sentence: Span) -> list[str]:
     return forces
 
 
+def _with_no_force(ctx: ReleaseContext, chunk: str, word: re.Match[str], sentence: Span) -> bool:
+    """Whether the collaboration is "with" partners that are no force ("Kent Police and
+    Essex Police work together with local councils"): forces named before it
+    collaborate with others, not with each other."""
+    if re.search(r"\b(?:each\s+other|one\s+another)\b", chunk, re.IGNORECASE):
+        return False
+    if re.search(r"\bwith\s*$", word.group(), re.IGNORECASE):
+        at = word.end()
+    else:
+        follows = re.match(
+            r"\s+(?:(?:[a-z]+ly|well|together|closely)\s+)*with\s+", chunk[word.end() :]
+        )
+        if follows is None:
+            return False
+        at = word.end() + follows.end()
+    after = Span(sentence.start + at, sentence.end)
+    named = [m for m in ctx.mentions_in(after) if _is_force(ctx, m.key)]
+    placed = [p for p in ctx.gazetteer.places(ctx.text, after.start, after.end) if _is_force(ctx, p.key)]
+    return not named and not placed
+
+
 _COUNTED = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -165,10 +188,18 @@ def _refers_to_subject(
     """Whether an alliance sentence counts the subject in: it says "the force", "it" or
     "its", or the collaboration is "with" forces and no force is named before it
     ("Roads policing is run in collaboration with A and B")."""
-    if ctx.lexicon.back_references.search(chunk) or re.search(
-        r"\b(?:it|its)\b", chunk, re.IGNORECASE
-    ):
+    if ctx.lexicon.back_references.search(chunk):
         return True
+    pronoun = re.search(r"\b(?:it|its)\b", chunk, re.IGNORECASE)
+    if pronoun is not None:
+        # "It shares …" means the subject; "Kent shares its …" means Kent.
+        end = sentence.start + pronoun.start()
+        named = end > sentence.start and (
+            ctx.forces_in(Span(sentence.start, end))
+            or ctx.gazetteer.places(ctx.text, sentence.start, end)
+        )
+        if not named:
+            return True
     if not re.search(r"\bwith\s*$", word.group()) and not re.match(
         r"\s+with\b", chunk[word.end() :]
     ):
