@@ -64,7 +64,7 @@ def _opening_sentence_pattern() -> re.Pattern[str]:
     word = r"[A-Z][\w'’-]*"
     return re.compile(
         rf"(?:^[ \t]*(?:[-•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
-        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings})s?)"
+        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings}))"
         r"(?=\s*,|\s+[a-z])",
         re.MULTILINE,
     )
