@@ -164,3 +164,38 @@ def test_run_dask_refuses_a_bad_partition_size(releases: Path, tmp_path: Path) -
 def test_a_folder_without_shards_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(HmicGraphError, match="no shards"):
         read_shards(tmp_path)
+
+
+def test_the_dask_command_makes_the_store_of_load(
+    releases: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.cli.store", "hmic_graph.cli.dask"))
+    dask_store, load_store = tmp_path / "dask", tmp_path / "load"
+    code = cli.main(
+        [
+            "dask",
+            str(releases),
+            "--shards",
+            str(tmp_path / "shards"),
+            "--store",
+            str(dask_store),
+            "--workers",
+            "1",
+            "--partition-size",
+            "4",
+        ]
+    )
+    assert code == 2  # as load: the empty file is an error
+    err = capsys.readouterr().err
+    assert "wrote 3 shards" in err and "loaded 9 releases into" in err and "; 2 skipped" in err
+    assert cli.main(["load", str(releases), "--store", str(load_store), "--workers", "2"]) == 2
+
+    def export(store: Path) -> list[str]:
+        capsys.readouterr()
+        assert cli.main(["export", "--store", str(store), "-f", "nquads"]) == 0
+        return capsys.readouterr().out.splitlines()
+
+    assert export(dask_store) == export(load_store)

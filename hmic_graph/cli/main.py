@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hmic_graph.cli.serve",
     "hmic_graph.cli.docs",
     "hmic_graph.cli.network",
+    "hmic_graph.cli.dask",
 )
 
 _EPILOG = "exit codes: 0 success (graph conforms), 1 graph does not conform, 2 error"
