@@ -471,3 +471,9 @@ def test_its_after_a_named_force_means_that_force_not_the_subject() -> None:
         "its custody contract with Surrey.\n"
     )
     assert {a.members for a in release.alliances} == {("essex-police", "surrey-police")}
+
+
+def test_hmi_as_a_post_after_the_name() -> None:
+    assert _posts(
+        'Ann Roe, HMI for the Northern Region, said: "The force has come a long way."\n'
+    ) == {("HMI for the Northern Region", ("Ann Roe",))}
