@@ -8,14 +8,16 @@ Measures, on this machine, each against a baseline measured in the same run:
     ``python -c "import rdflib, pyshacl"`` (median of several runs);
 (b) loading N synthetic releases (``benchmarks/generate.py``) into an
     on-disk store with :func:`hmic_graph.ingest.corpus.load_releases` (extraction,
-    graph, pySHACL validation, storing), in releases per second and peak RSS,
+    graph, validation, storing), in releases per second and peak RSS,
     against a naive sequential pipeline (an rdflib graph per release, pySHACL
     per release, merged into one rdflib graph);
 (c) the 11 competency queries on the largest store through
     ``ReleaseStore.query``, against the same query text on raw pyoxigraph and,
     on the 1,000-release corpus, rdflib's engine over the merged graph;
 (d) ``hmic-graph serve`` under 8 concurrent clients (``benchmarks/serve.py``:
-    entity pages and competency queries, p50/p95/p99; ``--no-serve`` skips it).
+    entity pages and competency queries, p50/p95/p99; ``--no-serve`` skips it);
+(e)-(g) and the summary table of issue 15's targets: ``benchmarks/scale.py``
+    (CPU per stage, 1 worker and the Dask runner, first pages).
 
 Every measurement runs in a fresh subprocess, so peak memory is per
 measurement. Python bytecode is cached under a temporary
@@ -445,7 +447,7 @@ def table(results: Results) -> str:
         f"| `hmic-graph build -o seed.ttl` | {single['build']:.3f} | **{single['ratio']:.2f}** | "
         f"{single['build_cpu']:.3f} | **{single['cpu_ratio']:.2f}** | <= 1.3 |",
         "",
-        "## (b) Corpus: extract, build, validate (pySHACL, per release), store",
+        "## (b) Corpus: extract, build, validate, store",
         "",
         "Fast: `hmic_graph.ingest.corpus.load_releases` into an on-disk Oxigraph store. "
         "Naive: one process, an rdflib graph and a pySHACL run per release (shapes "
