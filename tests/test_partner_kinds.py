@@ -120,3 +120,10 @@ def test_the_graph_mints_the_finer_kind_in_the_scheme_under_the_broader() -> Non
     assert graph.value(parish, SKOS.broader) == URIRef(f"{PARTNER_KINDS}/council")
     assert graph.value(parish, SKOS.inScheme) == URIRef(PARTNER_KINDS)
     assert str(graph.value(URIRef(f"{PARTNER_KINDS}/council"), SKOS.prefLabel)) == "council"
+
+
+def test_a_sector_after_the_is_a_kind_under_its_broader_one() -> None:
+    kinds = kinds_in("works with the voluntary sector and the private sector")
+    assert [k.label for k in kinds] == ["voluntary sector", "private sector"]
+    assert kinds[0].broader == f"{PARTNER_KINDS}/voluntary-sector-organisation"
+    assert _labels("works with the public sector") == []
