@@ -12,6 +12,8 @@ The public API, imported lazily so that ``import hmic_graph`` stays cheap:
 - :func:`actor_network` / :func:`write_network` — forces, alliances, partners and
   inspectors, as GraphML, GEXF, PNG or SVG
 - :func:`serialize` / :func:`write` — Turtle, JSON-LD, N-Triples, TriG
+- :func:`open_store` / :func:`store_release` — a store of release graphs on disk, and
+  one release validated into it
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ _EXPORTS = {
     "ValidationFailed": "hmic_graph.model.errors",
     "ExportError": "hmic_graph.model.errors",
     "ResourceError": "hmic_graph.model.errors",
+    "StoreLocked": "hmic_graph.model.errors",
+    "StoreNotFound": "hmic_graph.model.errors",
+    "open_store": "hmic_graph.store",
+    "store_release": "hmic_graph.ingest.releases",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
@@ -57,6 +63,7 @@ if TYPE_CHECKING:
     )
     from hmic_graph.ingest.releases import load_corpus as load_corpus
     from hmic_graph.ingest.releases import load_release as load_release
+    from hmic_graph.ingest.releases import store_release as store_release
     from hmic_graph.model.errors import (
         ExportError as ExportError,
     )
@@ -73,6 +80,12 @@ if TYPE_CHECKING:
     )
     from hmic_graph.model.errors import (
         ResourceError as ResourceError,
+    )
+    from hmic_graph.model.errors import (
+        StoreLocked as StoreLocked,
+    )
+    from hmic_graph.model.errors import (
+        StoreNotFound as StoreNotFound,
     )
     from hmic_graph.model.errors import (
         ValidationFailed as ValidationFailed,
@@ -111,6 +124,7 @@ if TYPE_CHECKING:
     from hmic_graph.sparql.query import (
         query as query,
     )
+    from hmic_graph.store import open_store as open_store
 
 
 def __getattr__(name: str) -> Any:
