@@ -182,30 +182,6 @@ def _kind_rank(kind: str) -> int:
 Facts = dict[URIRef, dict[URIRef, list[Node]]]
 
 
-def _facts_of(
-    pages: EntityPages, pattern: str, predicates: tuple[URIRef, ...], **values: Iterable[URIRef]
-) -> Facts:
-    """The values of ``predicates`` for each node ``?s`` that ``pattern`` finds.
-
-    One query starting from the given IRIs (``values``, see :func:`_join`):
-    several times faster than finding the nodes, then reading them by name.
-    """
-    import pyoxigraph
-
-    restriction = ", ".join(str(pyoxigraph.NamedNode(str(p))) for p in predicates)
-    rows = _join(
-        pages,
-        f"SELECT ?s ?p ?o WHERE {{ {pattern} ?s ?p ?o . FILTER(?p IN ({restriction})) }}",
-        **values,
-    )
-    found: Facts = {}
-    for row in rows:
-        node, predicate = row["s"], row["p"]
-        if isinstance(node, URIRef) and isinstance(predicate, URIRef):
-            found.setdefault(node, {p: [] for p in predicates})[predicate].append(row["o"])
-    return found
-
-
 def _join(pages: EntityPages, query: str, **values: Iterable[URIRef]) -> list[dict[str, Node]]:
     """The rows of ``query`` (a SELECT ... WHERE { ... }) with each ``values`` variable bound.
 
@@ -263,15 +239,17 @@ def _iris(values: Iterable[Node]) -> list[URIRef]:
 
 
 def _dates(pages: EntityPages, releases: Iterable[URIRef]) -> dict[URIRef, str]:
-    """The ``dcterms:issued`` date of each release (``""`` when it has none).
+    """The ``dcterms:issued`` date of each release (``""`` when it has none), in one query."""
+    chosen = set(releases)
+    found = {release: "" for release in chosen}
+    for row in _join(pages, _DATES, release=chosen):
+        release = row["release"]
+        if isinstance(release, URIRef):
+            found[release] = min(filter(None, (found[release], str(row["date"]))), default="")
+    return found
 
-    One lookup of the date per release: a batch would read each release's
-    every statement, its whole text included.
-    """
-    return {
-        release: _one(o for _, _, o in pages.backend.triples((release, DCTERMS.issued, None)))
-        for release in set(releases)
-    }
+
+_DATES = "SELECT ?release ?date WHERE { ?release <http://purl.org/dc/terms/issued> ?date }"
 
 
 def page_kind(types: Iterable[Node]) -> str:
@@ -640,28 +618,43 @@ class ForceView:
     releases: list[tuple[Link, str]] = field(default_factory=list)
 
 
-#: Where a force page finds its parts (``?s``), starting from ``?force``.
-_FORCE_PARTS: tuple[tuple[str, str], ...] = (
-    ("inspections", "?s <https://w3id.org/hmic-graph/ontology#inspectedBody> ?force ."),
-    ("findings", "?s <https://w3id.org/hmic-graph/ontology#concerns> ?force ."),
-    ("partners", "?force <https://w3id.org/hmic-graph/ontology#worksWith> ?s ."),
+_H = "https://w3id.org/hmic-graph/ontology#"
+_S = "https://schema.org/"
+#: The parts of a force page, each found by one query from ``?force``: one row
+#: per part ``?s`` (more when a value repeats), a column per predicate read.
+_FORCE_PARTS: tuple[tuple[str, str, dict[str, URIRef]], ...] = (
+    (
+        "inspections",
+        f"SELECT ?s ?release ?kind ?judgement WHERE {{ ?s <{_H}inspectedBody> ?force . "
+        "OPTIONAL { ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?release } "
+        f"OPTIONAL {{ ?s <{_H}inspectionKind> ?kind }} OPTIONAL {{ ?s <{_H}judgement> ?judgement }} }}",
+        {"release": PROV.wasDerivedFrom, "kind": HMIC.inspectionKind, "judgement": HMIC.judgement},
+    ),
+    (
+        "findings",
+        f"SELECT ?s ?type ?text ?release WHERE {{ ?s <{_H}concerns> ?force ; a ?type . "
+        f"FILTER(?type IN (<{_H}Strength>, <{_H}AreaForImprovement>)) "
+        f"OPTIONAL {{ ?s <{_S}description> ?text }} OPTIONAL {{ ?s <{_S}isPartOf> ?release }} }}",
+        {"type": RDF.type, "text": SCHEMA.description, "release": SCHEMA.isPartOf},
+    ),
+    (
+        "partners",
+        f"SELECT ?s ?kind WHERE {{ ?force <{_H}worksWith> ?s . "
+        f"OPTIONAL {{ ?s <{_H}partnerType> ?kind }} }}",
+        {"kind": HMIC.partnerType},
+    ),
     (
         "quotes",
-        "?release <https://w3id.org/hmic-graph/ontology#about> ?force . "
-        "?s <https://schema.org/isPartOf> ?release ; a <https://w3id.org/hmic-graph/ontology#Quote> .",
+        f"SELECT ?s ?release ?text ?speaker WHERE {{ ?release <{_H}about> ?force . "
+        f"?s <{_S}isPartOf> ?release ; a <{_H}Quote> . OPTIONAL {{ ?s <{_S}text> ?text }} "
+        f"OPTIONAL {{ ?s <{_S}spokenByCharacter> ?speaker }} }}",
+        {"release": SCHEMA.isPartOf, "text": SCHEMA.text, "speaker": SCHEMA.spokenByCharacter},
     ),
 )
+#: Every predicate some part is read for: each part gets an entry for each.
 _FORCE_FACTS: tuple[URIRef, ...] = (
-    RDF.type,
-    PROV.wasDerivedFrom,
-    SCHEMA.isPartOf,
-    SCHEMA.description,
-    SCHEMA.text,
-    SCHEMA.spokenByCharacter,
+    *dict.fromkeys(p for _, _, columns in _FORCE_PARTS for p in columns.values()),
     HMIC.inspectedBody,
-    HMIC.inspectionKind,
-    HMIC.judgement,
-    HMIC.partnerType,
 )
 
 
@@ -678,8 +671,17 @@ def force_view(pages: EntityPages, force: URIRef) -> ForceView:
     # force, each read by one query from the force.
     facts: Facts = {}
     parts: dict[str, list[URIRef]] = {}
-    for name, pattern in _FORCE_PARTS:
-        read = _facts_of(pages, pattern, _FORCE_FACTS, force=[force])
+    for name, query, columns in _FORCE_PARTS:
+        read: Facts = {}
+        for row in _join(pages, query, force=[force]):
+            node = row["s"]
+            if not isinstance(node, URIRef):
+                continue
+            values = read.setdefault(node, {p: [] for p in _FORCE_FACTS})
+            for column, predicate in columns.items():
+                value = row.get(column)
+                if value is not None and value not in values[predicate]:
+                    values[predicate].append(value)
         facts.update(read)
         parts[name] = sorted(read, key=str)
     inspections, found, partners, quoted = (
