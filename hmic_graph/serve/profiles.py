@@ -40,7 +40,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF
 from rdflib.term import Node
 
-from hmic_graph.model.namespaces import HMIC, OA, SCHEMA
+from hmic_graph.model.namespaces import HMIC, SCHEMA
 
 if TYPE_CHECKING:
     from hmic_graph.serve.pages import EntityPages, Link
@@ -346,6 +346,12 @@ _PART_FACTS: tuple[URIRef, ...] = (
 #: What is read about the things a release names: shared nodes with many
 #: statements (an inspectorate has a contact point per release), so only these.
 _NAMED_FACTS: tuple[URIRef, ...] = (RDF.type, SCHEMA.name, SCHEMA.alternateName)
+_SELECTORS = (
+    "SELECT ?selector ?node ?start ?end WHERE { "
+    "?selector <http://purl.org/dc/terms/source> ?release ; "
+    "<http://www.w3.org/ns/oa#start> ?start ; <http://www.w3.org/ns/oa#end> ?end . "
+    "?node <https://w3id.org/hmic-graph/ontology#evidence> ?selector }"
+)
 _RELEASE_FACTS: tuple[URIRef, ...] = (
     SCHEMA.headline,
     DCTERMS.issued,
@@ -373,17 +379,28 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
         },
         key=str,
     )
-    selectors = _subjects(pages, DCTERMS.source, release)
-    evidence_of = {selector: _subjects(pages, HMIC.evidence, selector) for selector in selectors}
+    # Every selector into the release text, where it points and what it is evidence for.
+    positions: dict[URIRef, tuple[str, str]] = {}
+    evidence_of: dict[URIRef, list[URIRef]] = {}
+    for row in _join(pages, _SELECTORS, release=[release]):
+        selector, node = row["selector"], row["node"]
+        if isinstance(selector, URIRef) and isinstance(node, URIRef):
+            positions[selector] = (str(row["start"]), str(row["end"]))
+            evidence_of.setdefault(selector, []).append(node)
+    selectors = sorted(positions, key=str)
     evidenced = {node for nodes in evidence_of.values() for node in nodes}
     facts = _facts(pages, parts, _PART_FACTS)
     speakers = {s for values in facts.values() for s in _iris(values[SCHEMA.spokenByCharacter])}
     # One lookup per named node, not a batch: a batch reads every statement of
     # each node, and an inspectorate has thousands (a contact point per release).
-    named = {
-        node: pages.backend.objects_of(node, _NAMED_FACTS)
-        for node in sorted({*about, *mentioned, *evidenced, *speakers} - set(facts), key=str)
-    }
+    # Named nodes recur on many pages, so what is read is kept (per store version).
+    kept: dict[URIRef, dict[URIRef, list[Node]]] = pages.kept("named-facts", dict)
+    named = {}
+    for node in sorted({*about, *mentioned, *evidenced, *speakers} - set(facts), key=str):
+        found = kept.get(node)
+        if found is None:
+            found = kept[node] = pages.backend.objects_of(node, _NAMED_FACTS)
+        named[node] = found
     facts.update(
         {node: {p: values.get(p, []) for p in _PART_FACTS} for node, values in named.items()}
     )
@@ -391,7 +408,6 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
         node: [*values[SCHEMA.name], *values[SCHEMA.alternateName]]
         for node, values in named.items()
     }
-    positions = _facts(pages, selectors, (OA.start, OA.end))
     inspections = [n for n in parts if HMIC.Inspection in facts[n][RDF.type]]
     texts = [n for n in parts if _types_of(facts, n) & {HMIC.Quote, HMIC.Finding}]
     iris: set[Node] = {release, *facts, *_iris(head[DCTERMS.publisher])}
@@ -412,8 +428,7 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
     unplaced = 0
     for selector in selectors:
         try:
-            start = int(_one(positions[selector][OA.start]))
-            end = int(_one(positions[selector][OA.end]))
+            start, end = (int(position) for position in positions[selector])
         except ValueError:
             continue
         for node in evidence_of[selector]:
