@@ -75,9 +75,7 @@ def test_its_names_a_partner_but_not_the_forces_own_service() -> None:
 
 def test_a_mass_noun_kind_and_the_longer_phrase() -> None:
     assert _labels("passed on by children's social care") == ["children's social care"]
-    assert _labels("passed on by children's social care teams") == [
-        "children's social care team"
-    ]
+    assert _labels("passed on by children's social care teams") == ["children's social care team"]
 
 
 def test_bare_plurals_that_name_kinds_by_themselves() -> None:
@@ -127,3 +125,52 @@ def test_a_sector_after_the_is_a_kind_under_its_broader_one() -> None:
     assert [k.label for k in kinds] == ["voluntary sector", "private sector"]
     assert kinds[0].broader == f"{PARTNER_KINDS}/voluntary-sector-organisation"
     assert _labels("works with the public sector") == []
+
+
+def test_kinds_of_worker_are_kinds() -> None:
+    assert _labels(
+        "Officers sit side by side with social workers, and health visitors and school "
+        "nurses are told about incidents"
+    ) == ["social worker", "health visitor", "school nurse"]
+    assert _labels("crimes reported by train companies and by platform staff") == [
+        "train company",
+        "platform staff",
+    ]
+    assert _labels("works with the town's improvement districts and security managers") == [
+        "security manager"
+    ]
+    assert _labels("works with door supervisors and youth workers") == [
+        "door supervisor",
+        "youth worker",
+    ]
+
+
+def test_workers_of_a_named_body_are_not_a_kind() -> None:
+    release = extract_release(
+        "Kent Police praised\n\nKent Police works with nurses from Vale Health NHS Trust, "
+        "with Tarnmoor Council's safeguarding staff and with mental health providers.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"mental health provider"}
+
+
+def test_what_the_force_runs_is_not_a_partner() -> None:
+    assert _labels("The force runs problem-solving panels alongside borough councils") == [
+        "borough council"
+    ]
+    assert _labels("shares an office with its control room staff") == []
+
+
+def test_neighbourhood_watch_groups_are_a_kind() -> None:
+    assert _labels("works with neighbourhood watch groups") == ["neighbourhood watch group"]
+    assert _labels("works with neighbourhood teams") == []
+
+
+def test_a_kind_before_a_named_partner_in_a_list_is_kept() -> None:
+    release = extract_release(
+        "Kent Police praised\n\nKent Police works with partners such as the sexual assault "
+        "referral centre, Dunmere City Council and independent domestic violence advisers.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {
+        "sexual assault referral centre",
+        "independent domestic violence adviser",
+    }

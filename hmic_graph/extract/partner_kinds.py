@@ -56,6 +56,9 @@ class _Rules:
     dropped: frozenset[str]
     stops: frozenset[str]
     rejected: frozenset[str]
+    accepted: tuple[str, ...]  # phrases a rejected modifier may stand in ("neighbourhood watch")
+    own_verbs: tuple[str, ...]  # verbs whose object is the subject's own ("runs panels")
+    workers: frozenset[str]  # heads naming kinds of worker ("health visitors")
     broader: tuple[tuple[tuple[str, ...], str], ...]  # (words, broader concept IRI)
 
 
@@ -78,10 +81,18 @@ def _rules() -> _Rules:
         dropped=frozenset(raw["leading_words_dropped"]),
         stops=frozenset(raw["words_ending_a_phrase"]),
         rejected=frozenset(raw["modifiers_rejected"]),
+        accepted=tuple(raw["modifier_phrases_accepted"]),
+        own_verbs=tuple(raw["verbs_before_own_kinds"]),
+        workers=frozenset(raw["worker_heads"]),
         broader=tuple(
             (tuple(rule["words"]), iri_by_label[rule["broader"]]) for rule in raw["broader"]
         ),
     )
+
+
+def worker_heads() -> frozenset[str]:
+    """The head nouns (singular) that name kinds of worker rather than of body."""
+    return _rules().workers
 
 
 def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenKind]:
@@ -105,17 +116,41 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
         if not modifiers:
             before = tokens[first - 1][2].lower() if first > 0 else ""
         before = _determiner_before(tokens, first, rules) or before
-        if head == word and head not in rules.mass and (
-            before not in rules.determiners
-            or not modifiers
-            or (before in rules.possessive and head in rules.own)
+        if (
+            head == word
+            and head not in rules.mass
+            and (
+                before not in rules.determiners
+                or not modifiers
+                or (before in rules.possessive and head in rules.own)
+            )
         ):
             # A kind in the singular is written "the probation service"; "the
             # council" is one council named before, not a kind; "its dog-handling
             # service" is the force's own.
             continue
+        if before in rules.possessive and head in rules.own:
+            continue  # "its control room staff": the subject's own, in any number
+        if _after_own_verb(text, tokens[first][0], rules):
+            continue  # "the force runs problem-solving panels alongside ..."
+        if (
+            first > 0
+            and re.fullmatch(r"[A-Z][\w-]*['’]s?", tokens[first - 1][2])
+            and (
+                _POSSESSIVE.search(tokens[first - 1][2])
+                or tokens[first - 1][2].endswith(("s'", "s’"))
+            )
+        ):
+            continue  # "Kent County Council's safeguarding staff": a named body's own
+        if re.match(r"\s+from\s+(?:the\s+)?[A-Z]", text[head_end : head_end + 12]):
+            continue  # "nurses from Vale NHS Trust": the staff of a named partner
         words = [tokens[i][2].lower().replace("’", "'") for i in modifiers]
-        rejected = any(re.sub(r"'s$", "", w) in rules.rejected for w in words)
+        phrase = " ".join(words)
+        rejected = any(
+            re.sub(r"'s$", "", w) in rules.rejected
+            and not any(w in a.split() and a in phrase for a in rules.accepted)
+            for w in words
+        )
         if rejected and not _known(" ".join([*words, word.lower()])):
             continue
         label = " ".join([*words, head])
@@ -132,6 +167,17 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
         for k in found
         if not any(o is not k and o.start <= k.start and k.end < o.end for o in found)
     ]
+
+
+def _worker_forms(rules: _Rules) -> frozenset[str]:
+    return frozenset(w for w, one in rules.singular.items() if one in rules.workers)
+
+
+def _after_own_verb(text: str, start: int, rules: _Rules) -> bool:
+    """Whether a kind starting at ``start`` is the object of a verb of the subject's
+    own work ("runs problem-solving panels", "chairs community panels")."""
+    before = text[max(0, start - 20) : start].lower()
+    return any(re.search(rf"\b{re.escape(v)}\s+$", before) for v in rules.own_verbs)
 
 
 def _determiner_before(tokens: list[tuple[int, int, str]], first: int, rules: _Rules) -> str:
@@ -173,9 +219,13 @@ def _modifiers(
             break  # punctuation between the words
         if word == "and" and taken and index > 0:
             previous = tokens[index - 1][2]
+            at_previous = tokens[index - 1][0]
+            if re.search(r"(?:^|[.!?:•\n])\s*$", text[max(0, at_previous - 3) : at_previous]):
+                previous = previous.lower()  # "Drug and alcohol workers visit ..."
             if (
                 previous.islower()
                 and previous not in rules.stops
+                and not re.search(r"[^su]s$", previous)  # "districts and managers": a list
                 and previous not in rules.singular
                 and not text[tokens[index - 1][1] : tokens[index][0]].strip()
             ):
@@ -189,7 +239,12 @@ def _modifiers(
             word = word.lower()  # "Registered social landlords attend ..."
         if not word.islower() or word in rules.stops:
             break
-        if word in rules.singular and word not in rules.mass:
+        # "school nurses": a singular body word may qualify a kind of worker.
+        if (
+            word in rules.singular
+            and word not in rules.mass
+            and not (rules.singular[word] == word and tokens[head][2] in _worker_forms(rules))
+        ):
             break
         # "the county's mental health provider", "the city council's team": an owner
         # is no modifier, but "children's services", "magistrates' courts" are kinds.
@@ -230,4 +285,3 @@ def _concept(label: str, written: str) -> tuple[str, str | None]:
         if all(w in words for w in needed):
             return iri, broader
     return iri, None
-

@@ -12,7 +12,7 @@ import re
 from hmic_graph.extract.concepts import PARTNER_KINDS, concept_lexicon, pref_label
 from hmic_graph.extract.context import ReleaseContext
 from hmic_graph.extract.dates import DATE_EXPRESSION, iso_from_match
-from hmic_graph.extract.partner_kinds import kinds_in
+from hmic_graph.extract.partner_kinds import kinds_in, worker_heads
 from hmic_graph.model.records import Alliance, NamedPartner, PartnerKind, Span
 
 
@@ -27,6 +27,7 @@ def extract_partners(
     if not ctx.subjects:
         return [], []
     lex = concept_lexicon(PARTNER_KINDS)
+    workers = worker_heads()
     kinds: dict[tuple[str, str], PartnerKind] = {}
     partners: dict[tuple[str, str], NamedPartner] = {}
     for _block, sentence in ctx.body_sentences():
@@ -53,7 +54,17 @@ def extract_partners(
             if any(s.start < kind.end and kind.start < s.end for _n, s in inside):
                 continue
             # "its healthcare provider, Acme Health Ltd,": the kind of a partner named.
-            if any(re.fullmatch(r",\s*", ctx.text[kind.end : s.start]) for _n, s in inside):
+            # In a list ("the referral centre, Leeds City Council and ...") it is another.
+            if any(
+                re.fullmatch(r",\s*", ctx.text[kind.end : s.start])
+                and not re.match(r"\s+(?:and|or)\b", ctx.text[s.end : s.end + 8])
+                for _n, s in inside
+            ):
+                continue
+            # "probation staff" where Teesside Probation Trust is named: that body's staff.
+            if kind.label.split()[-1] in workers and any(
+                set(kind.label.split()[:-1]) <= set(n.lower().split()) for n, _s in named
+            ):
                 continue
             for force in forces:
                 kinds.setdefault(
@@ -155,7 +166,9 @@ def _with_no_force(ctx: ReleaseContext, chunk: str, word: re.Match[str], sentenc
         at = word.end() + follows.end()
     after = Span(sentence.start + at, sentence.end)
     named = [m for m in ctx.mentions_in(after) if _is_force(ctx, m.key)]
-    placed = [p for p in ctx.gazetteer.places(ctx.text, after.start, after.end) if _is_force(ctx, p.key)]
+    placed = [
+        p for p in ctx.gazetteer.places(ctx.text, after.start, after.end) if _is_force(ctx, p.key)
+    ]
     return not named and not placed
 
 
