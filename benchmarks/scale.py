@@ -152,12 +152,114 @@ def measure_pages(store_dir: Path, reps: int) -> dict[str, Any]:
     return found
 
 
+def measure_two_workers(folder: Path, store_dir: Path) -> dict[str, Any]:
+    """``load_releases(workers=2)`` into a new on-disk store, as ``hmic-graph load --workers 2``."""
+    from hmic_graph.ingest.corpus import load_releases
+    from hmic_graph.store import open_store
+
+    shutil.rmtree(store_dir, ignore_errors=True)
+    cpu, start = _cpu(), time.perf_counter()
+    with open_store(store_dir) as store:
+        outcome = load_releases(store, [folder], workers=2, transactional=True)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": _cpu() - cpu,
+        "releases": len(outcome.loaded),
+        "failed": len(outcome.invalid) + len(outcome.errors),
+    }
+
+
+def measure_naive(folder: Path) -> dict[str, Any]:
+    """The naive pipeline of ``run.py`` (b): one process, full pySHACL per release, one graph."""
+    import pyshacl
+    from rdflib import Graph
+
+    from hmic_graph.ingest.releases import load_release
+    from hmic_graph.rdf.ontology import shapes_graph
+
+    cpu, start = _cpu(), time.perf_counter()
+    shapes = shapes_graph()
+    merged = Graph()
+    loaded = 0
+    for path in sorted(folder.glob("*.txt")):
+        graph = load_release(path)
+        conforms, _report, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+        if conforms:
+            merged += graph
+            loaded += 1
+    return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "releases": loaded}
+
+
+#: The ways of loading :func:`compare` interleaves.
+WAYS = ("naive", "1 worker", "2 workers", "Dask, 2 workers")
+
+
+def compare(env: dict[str, str], workdir: Path, *, size: int, rounds: int) -> dict[str, Any]:
+    """Each way of loading ``size`` releases, interleaved ``rounds`` times, so a shared
+    machine's load falls on all alike; medians of wall time and CPU."""
+    from generate import write_releases
+
+    folder = workdir / f"compare-{size}"
+    write_releases(folder, size, seed=size)
+    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in WAYS}
+    store = str(workdir / "compare-store")
+    commands = {
+        "naive": ["naive", str(folder)],
+        "1 worker": ["one-worker", str(folder), store],
+        "2 workers": ["two-workers", str(folder), store],
+        "Dask, 2 workers": ["dask", str(folder), store, str(DASK_WORKERS)],
+    }
+    for _ in range(rounds):
+        for way in WAYS:
+            runs[way].append(measure(commands[way], env))
+    shutil.rmtree(folder)
+    return {
+        way: {
+            "seconds": statistics.median(r["seconds"] for r in found),
+            "cpu": statistics.median(r["cpu"] for r in found),
+            "releases": found[0]["releases"],
+        }
+        for way, found in runs.items()
+    } | {"size": size, "rounds": rounds}
+
+
+def compare_table(found: dict[str, Any]) -> str:
+    """Markdown: :func:`compare`'s medians, rates against the naive pipeline."""
+    size = found["size"]
+    naive = found["naive"]
+    naive_rate = naive["releases"] / naive["seconds"]
+    lines = [
+        f"## (h) The ways of loading {size:,} releases, interleaved ({found['rounds']} rounds)",
+        "",
+        "`python benchmarks/scale.py --compare "
+        f"{size} --rounds {found['rounds']}`: each way in a fresh process, one after the "
+        "other, the round repeated; medians. On a shared machine the wall-time rates of "
+        "this table, measured close together, compare better than those of (b) and (f); "
+        "CPU per release does not depend on the load.",
+        "",
+        "| way | releases/s | x naive | CPU ms per release (all processes) |",
+        "|---|---:|---:|---:|",
+    ]
+    for way in WAYS:
+        row = found[way]
+        rate = row["releases"] / row["seconds"]
+        lines.append(
+            f"| {way} | {_fmt(rate)} | **{rate / naive_rate:.2f}x** | "
+            f"{_fmt(1000 * row['cpu'] / row['releases'])} |"
+        )
+    return "\n".join(lines)
+
+
 def _child(argv: list[str]) -> dict[str, Any]:
     kind, *rest = argv
     if kind == "stages":
         return measure_stages(int(rest[0]))
     if kind == "one-worker":
         return measure_one_worker(Path(rest[0]), Path(rest[1]))
+    if kind == "two-workers":
+        return measure_two_workers(Path(rest[0]), Path(rest[1]))
+    if kind == "naive":
+        return measure_naive(Path(rest[0]))
     if kind == "dask":
         return measure_dask(Path(rest[0]), Path(rest[1]), int(rest[2]))
     if kind == "pages":
@@ -407,11 +509,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100", help="corpus sizes, comma-separated")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--first-page", type=Path, help="a store to measure first pages on")
+    parser.add_argument(
+        "--compare", type=int, metavar="N", help="only (h): the ways of loading N releases"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --compare")
     args = parser.parse_args(argv)
     import os
     import tempfile
 
     env = dict(os.environ)
+    if args.compare:
+        with tempfile.TemporaryDirectory(prefix="hmic-compare-") as tmp:
+            found = compare(env, Path(tmp), size=args.compare, rounds=args.rounds)
+        sys.stdout.write(compare_table(found) + "\n")
+        return 0
     with tempfile.TemporaryDirectory(prefix="hmic-scale-") as tmp:
         found = bench(
             env,
