@@ -148,9 +148,10 @@ def test_places_where_something_happens_are_no_forces_or_alliance() -> None:
 
 
 def test_a_joint_inspection_team_is_no_alliance() -> None:
-    assert _alliances(
-        "A joint inspection team visited Essex Police and Surrey Police in May."
-    ) == set()
+    assert (
+        _alliances("A joint inspection team visited Essex Police and Surrey Police in May.")
+        == set()
+    )
 
 
 # Report titles without the usual cues; short and full forms are one report.
@@ -195,9 +196,7 @@ def test_a_title_in_title_case_after_the_national_report() -> None:
 
 
 def test_a_person_after_in_the_report_is_no_title() -> None:
-    assert _titles(
-        "In the report, Sir Ann Roe says that too many victims wait.\n"
-    ) == []
+    assert _titles("In the report, Sir Ann Roe says that too many victims wait.\n") == []
 
 
 def test_and_inside_a_title_is_not_two_titles() -> None:
@@ -383,10 +382,13 @@ def test_a_post_of_a_body_then_a_name_then_a_verb() -> None:
 
 
 def test_words_before_a_name_that_are_no_post_give_none() -> None:
-    assert _posts(
-        "Inspectors found that the force, Kent Police, has improved. In Kent, Ann Roe has "
-        "led the changes. The Chief Constable, who joined in 2015, has made changes.\n"
-    ) == set()
+    assert (
+        _posts(
+            "Inspectors found that the force, Kent Police, has improved. In Kent, Ann Roe has "
+            "led the changes. The Chief Constable, who joined in 2015, has made changes.\n"
+        )
+        == set()
+    )
 
 
 def test_an_untitled_post_keeps_a_capitalised_word_after_and() -> None:
@@ -420,10 +422,13 @@ def test_titles_after_published_set_out_in_read_the_report_dashes_and_titled() -
 
 
 def test_published_guidance_or_a_plan_is_no_title() -> None:
-    assert _titles(
-        "The force published its plan in May. The force has published guidance on stop and "
-        "search, which officers follow.\n"
-    ) == []
+    assert (
+        _titles(
+            "The force published its plan in May. The force has published guidance on stop and "
+            "search, which officers follow.\n"
+        )
+        == []
+    )
 
 
 def test_a_capitalised_owner_stays_in_the_post_as_written() -> None:
@@ -455,11 +460,14 @@ def test_the_headline_place_taken_for_the_subject_is_a_mention_of_it() -> None:
 
 
 def test_forces_collaborating_with_partners_that_are_no_force_are_no_alliance() -> None:
-    assert _alliances(
-        "Essex Police and Surrey Police were both found to have collaborated well with "
-        "partners such as councils. Essex Police, like Surrey Police, works in collaboration "
-        "with the local authority.\n"
-    ) == set()
+    assert (
+        _alliances(
+            "Essex Police and Surrey Police were both found to have collaborated well with "
+            "partners such as councils. Essex Police, like Surrey Police, works in collaboration "
+            "with the local authority.\n"
+        )
+        == set()
+    )
     assert _alliances("Essex Police and Surrey Police collaborate with each other.") == {
         ("essex-police", "surrey-police")
     }
@@ -477,3 +485,69 @@ def test_hmi_as_a_post_after_the_name() -> None:
     assert _posts(
         'Ann Roe, HMI for the Northern Region, said: "The force has come a long way."\n'
     ) == {("HMI for the Northern Region", ("Ann Roe",))}
+
+
+# Third pass of issue 12: more places a report title stands in.
+
+
+def test_titles_after_report_on_overview_letter_and_set_out_their_findings_in() -> None:
+    assert _titles(
+        "The national report on the 2014 review, Quiet Streets Again, is also published today.\n"
+    ) == ["Quiet Streets Again"]
+    assert _titles(
+        "All force reports and the national overview, CALM: Roads policing 2016, are online.\n"
+    ) == ["CALM: Roads policing 2016"]
+    assert _titles(
+        "The joint letter, Joint inspection of the response to missing children in Kent, "
+        "is published today.\n"
+    ) == ["Joint inspection of the response to missing children in Kent"]
+    assert _titles(
+        "Inspectors set out their findings in Open Doors: Kent Police custody review 2019, "
+        "alongside a data sheet.\n"
+    ) == ["Open Doors: Kent Police custody review 2019"]
+
+
+def test_a_title_opening_a_sentence_before_found_or_an_inspectorate_verb() -> None:
+    assert _titles("Open Doors: an inspection of Kent Police found a force that listens.\n") == [
+        "Open Doors: an inspection of Kent Police"
+    ]
+    assert _titles(
+        "In Open Doors: an inspection of police custody, HMICFRS examined six forces.\n"
+    ) == ["Open Doors: an inspection of police custody"]
+    assert _titles(
+        "Open Doors: The Police Response to Lost Property was carried out in four forces.\n"
+    ) == ["Open Doors: The Police Response to Lost Property"]
+    assert _titles(
+        "Today the chief inspector published his annual assessment of policing in Kent, "
+        "Kent Matters: The Annual Assessment 2019.\n"
+    ) == ["Kent Matters: The Annual Assessment 2019"]
+
+
+def test_a_title_opening_with_a_force_name_and_a_quoted_title_then_available() -> None:
+    assert _titles(
+        "The report, Kent Police custody suites: joint unannounced inspection, was published "
+        "today.\n"
+    ) == ["Kent Police custody suites: joint unannounced inspection"]
+    assert _titles("'Kent Police: Open Doors follow-up 2012' is available online.\n") == [
+        "Kent Police: Open Doors follow-up 2012"
+    ]
+
+
+def test_a_force_report_of_a_series_and_its_overview_are_two_reports() -> None:
+    titles = _titles(
+        "The report, CALM: Roads policing 2016 – Kent Police, is one of 43 published today.\n\n"
+        "All force reports and the national overview, CALM: Roads policing 2016, are online.\n"
+    )
+    assert titles == ["CALM: Roads policing 2016 – Kent Police", "CALM: Roads policing 2016"]
+
+
+def test_a_title_under_get_the_report_is_dated_only_if_published_today() -> None:
+    undated = _read(
+        "published: 2019-03-04\n\nKent Police praised\n\nGet the report\nOpen Doors: Kent\n"
+    )
+    assert [r.issued for r in undated.reports] == [None]
+    dated = _read(
+        "published: 2019-03-04\n\nKent Police praised\n\nGet the report\nOpen Doors: Kent\n\n"
+        "HMICFRS has today published its inspection of Kent Police.\n"
+    )
+    assert [r.issued for r in dated.reports] == ["2019-03-04"]

@@ -22,10 +22,16 @@ _QUOTED = re.compile(
     r")(?![A-Za-z])"
 )
 _TITLE_GROUPS = ("single", "curly_single", "double", "curly_double")
-_THEN_PUBLISHED = re.compile(r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?published\b")
+_THEN_PUBLISHED = re.compile(
+    r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?(?:published|available)\b"
+)
 # Between two titles of one list: "'A', 'B' and 'C'".
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and)\s*$")
-_PUBLISHED_TODAY = re.compile(r"\bpublished\s+today\b|\btoday\s+publishe[sd]\b", re.IGNORECASE)
+_PUBLISHED_TODAY = re.compile(
+    r"\bpublished\s+today\b|\btoday\s+(?:\w+\s+){0,8}?publishe[sd]\b"
+    r"|\bhas\s+today\s+published\b|\bone\s+of\s+\d+\s+published\s+today\b",
+    re.IGNORECASE,
+)
 _PUBLISHED_BY = re.compile(r"\b(?:published|produced|commissioned)\s+by\s+", re.IGNORECASE)
 
 
@@ -68,6 +74,11 @@ def _only_bodies(ctx: ReleaseContext, piece: str, start: int) -> bool:
     """Whether every capitalised word of a would-be title belongs to a body the
     gazetteer knows ("the joint report HMIC and HMIP.")."""
     covered = ctx.mentions_in(Span(start, start + len(piece)))
+    # "Kent Police custody suites: joint inspection": words of its own make a title.
+    for word in re.finditer(r"\b[a-z][\w'’-]{3,}", piece):
+        at = start + word.start()
+        if not any(m.span.start <= at < m.span.end for m in covered):
+            return False
     for word in re.finditer(r"[A-Z][\w'’-]*", piece):
         at = start + word.start()
         if not any(m.span.start <= at < m.span.end for m in covered):
@@ -181,7 +192,9 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                 name=title,
                 title=title,
                 span=Span(offset, offset + len(title)),
-                issued=ctx.published,
+                # A title under "Get the report" says when it came out only if the
+                # text says it is published today.
+                issued=ctx.published if _PUBLISHED_TODAY.search(text) else None,
                 publisher=ctx.publisher,
                 kind="report",
             )
@@ -214,6 +227,9 @@ def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
             continue
         if not has_subtitle:
             return True
+        # "PEEL: Police effectiveness 2014 – Kent Police" is one force's report of a series.
+        if _FORCE_REPORT.fullmatch(other[len(title) :]):
+            continue
         own = found[title].issued
         if _FOLLOW_UP.search(other[len(title) :]) or (own and report.issued not in (None, own)):
             continue
@@ -221,6 +237,9 @@ def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
     return False
 
 
+_FORCE_REPORT = re.compile(
+    r"\s*[–—-]\s+(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police|Constabulary|Police Service)"
+)
 _FOLLOW_UP = re.compile(
     r"\b(?:follow[- ]?up|revisit(?:ed)?|update|progress|one year on|two years on)\b",
     re.IGNORECASE,
@@ -250,7 +269,16 @@ def _looks_like_title(piece: str, before: str) -> bool:
     in_apposition = before.rstrip().endswith(",") or bool(
         re.search(r"\b(?:report|review|entitled|titled|called)\s+$", before)
     )
+    if in_apposition and len(long_words) >= 4 and _SENTENCE_CASE_TITLE.match(piece):
+        # "The joint letter, Joint targeted area inspection of …, is published today."
+        return True
     return in_apposition and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
+# A title in sentence case names what it is in its first words.
+_SENTENCE_CASE_TITLE = re.compile(
+    r"^[A-Z][\w-]*\s+(?:[\w-]+\s+){0,3}?(?:inspection|review|report|assessment|audit|inquiry)\s+(?:of|into|on)\s"
+)
 
 
 def _publisher(ctx: ReleaseContext, rest: str, sentence: Span) -> str | None:
