@@ -551,3 +551,26 @@ def test_a_title_under_get_the_report_is_dated_only_if_published_today() -> None
         "HMICFRS has today published its inspection of Kent Police.\n"
     )
     assert [r.issued for r in dated.reports] == ["2019-03-04"]
+
+
+def test_bodies_named_in_the_third_pass_wordings() -> None:
+    names = _names(
+        _read(
+            "Kent Police praised\n\n"
+            "Kent Police and Tarn Probation Trust run a team. Harbour for Wessex shares CCTV "
+            "footage with the force. Data comes from the Department for Coastal Roads and from "
+            "councils. The force oversees the National Parcel Intelligence Bureau. Its work with "
+            "Harbour Force at the port was praised. Mentors from Second Wind Wessex, a charity, "
+            "meet offenders. Victims are referred by pharmacies and Age UK Wessex & Tarn.\n"
+        )
+    )
+    assert {
+        "Tarn Probation Trust",
+        "Harbour for Wessex",
+        "Department for Coastal Roads",
+        "National Parcel Intelligence Bureau",
+        "Harbour Force",
+        "Second Wind Wessex",
+        "Age UK Wessex & Tarn",
+    } <= names
+    assert not any(n.startswith("Kent Police and") for n in names)

@@ -49,9 +49,9 @@ def _context_pattern() -> re.Pattern[str]:
     )
     word = r"[A-Z][\w'’&-]*"
     return re.compile(
-        rf"\b(?:{cues})\s+(?:the\s+)?({word}(?:\s+{word}){{1,3}})"
+        rf"\b(?:{cues})\s+(?:the\s+)?({word}(?:\s+(?:&\s+)?{word}){{1,4}})"
         # then punctuation, a linking word or a verb in the present ("… results in").
-        r"(?=\s*[,.;:)]|\s+(?:has|have|is|was|which|and|to|in|on|for|had|[a-z]{3,}s)\b)"
+        r"(?=\s*[,.;:)]|\s+(?:has|have|is|was|which|and|to|in|on|at|for|had|[a-z]{3,}s)\b)"
     )
 
 
@@ -61,10 +61,14 @@ def _opening_sentence_pattern() -> re.Pattern[str]:
     in a word that ends names of bodies, then a verb or an apposition ("Network Rail
     told …", "- Action Fraud, the national reporting centre …")."""
     endings = "|".join(re.escape(e) for e in lexicon().raw["organisation_name_endings"])
+    verbs = "|".join(
+        re.escape(v).replace(r"\ ", r"\s+") for v in lexicon().raw["organisation_sentence_verbs"]
+    )
     word = r"[A-Z][\w'’-]*"
     return re.compile(
-        rf"(?:^[ \t]*(?:[-•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
-        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings}))"
+        rf"(?:^[ \t]*(?:[-–•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
+        rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings})"
+        rf"|{word}(?:\s+(?:(?:of|for)\s+)?{word}){{1,3}}(?=\s+(?:{verbs})\b))"
         r"(?=\s*,|\s+[a-z])",
         re.MULTILINE,
     )
@@ -94,7 +98,15 @@ def find_named_organisations(
         start = match.start(1)
         pieces = re.split(r"\s+and\s+(?=[A-Z])", match.group(1))
         if not all(_pattern().fullmatch(piece) for piece in pieces):
-            pieces = [match.group(1)]
+            # "Kent Police and Vale Probation Trust": a known body, then a name.
+            known = 0
+            while known < len(pieces) - 1 and ctx.gazetteer.lookup(pieces[known]) is not None:
+                known += 1
+            if known and _pattern().fullmatch(" and ".join(pieces[known:])):
+                start = ctx.text.index(pieces[known], start + len(pieces[0]))
+                pieces = [" and ".join(pieces[known:])]
+            else:
+                pieces = [match.group(1)]
         for piece in pieces:
             at = ctx.text.index(piece, start)
             start = at + len(piece)
@@ -152,7 +164,17 @@ def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozens
         or any(len(t) > 1 and t.isupper() for t in tokens)
         or tokens[-1] in raw["organisation_name_endings"]
         or bool(re.match(r",?\s+which\b", following))
+        or bool(_apposed_kind().match(ctx.text, match.end(1)))
     )
+
+
+@functools.cache
+def _apposed_kind() -> re.Pattern[str]:
+    """A kind after a name (", a charity,"): the name is of a body of that kind."""
+    kinds = "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in lexicon().raw["organisation_apposition_kinds"]
+    )
+    return re.compile(rf",\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:{kinds})\b")
 
 
 _MONTHS = frozenset(
