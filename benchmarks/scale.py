@@ -87,13 +87,13 @@ def measure_one_worker(folder: Path, store_dir: Path) -> dict[str, Any]:
 
 
 def measure_dask(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
-    """The Dask runner on a local cluster of ``workers`` processes, then ``load_shards``.
+    """The Dask runner on a local cluster of ``workers`` processes, the store written meanwhile.
 
     The cluster's start is timed apart: on an existing cluster it is not paid.
     """
     from distributed import Client, LocalCluster
 
-    from hmic_graph.ingest.dask_runner import load_shards, run_dask
+    from hmic_graph.ingest.dask_runner import ShardLoader, run_dask
     from hmic_graph.store import open_store
 
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -107,10 +107,12 @@ def measure_dask(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
         Client(cluster) as client,
     ):
         started = time.perf_counter()
-        written = run_dask([folder], shards, scheduler=client)
-        mapped = time.perf_counter()
         with open_store(store_dir) as store:
-            outcome = load_shards(store, written)
+            # The store is written while the cluster makes the later shards.
+            loader = ShardLoader(store)
+            run_dask([folder], shards, scheduler=client, on_shard=loader.add)
+            mapped = time.perf_counter()
+            outcome = loader.finish()
         done = time.perf_counter()
     cpu = _cpu() - cpu  # the worker processes are reaped once the cluster is closed
     shutil.rmtree(shards, ignore_errors=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hmic_graph.cli import main as cli
-from hmic_graph.ingest.dask_runner import load_shards, read_shards, run_dask
+from hmic_graph.ingest.dask_runner import Shard, ShardLoader, load_shards, read_shards, run_dask
 from hmic_graph.ingest.pipeline import process_file, process_text
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.model.resources import example_releases
@@ -199,3 +199,26 @@ def test_the_dask_command_makes_the_store_of_load(
         return capsys.readouterr().out.splitlines()
 
     assert export(dask_store) == export(load_store)
+
+
+def test_a_store_written_while_the_cluster_works_is_the_same(
+    main: Main, releases: Path, client: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``on_shard``: shards come in input order while later ones are made; same store."""
+    seen: list[int] = []
+    with open_store(tmp_path / "streamed") as store:
+        loader = ShardLoader(store)
+
+        def on_shard(shard: Shard) -> None:
+            seen.append(shard.index)
+            loader.add(shard)
+
+        shards = run_dask(
+            [releases], tmp_path / "shards", scheduler=client, partition_size=2, on_shard=on_shard
+        )
+        done = loader.finish()
+    assert seen == [shard.index for shard in shards] == sorted(seen)
+    assert len(done.loaded) == 9
+    with open_store(tmp_path / "after") as store:
+        load_shards(store, shards)
+    assert export(main, tmp_path / "streamed", capsys) == export(main, tmp_path / "after", capsys)

@@ -68,9 +68,10 @@ def register_commands(subparsers: Any) -> None:
 
 
 def _cmd_dask(args: argparse.Namespace) -> int:
-    from hmic_graph.ingest.dask_runner import PARTITION_SIZE, load_shards, run_dask
+    from hmic_graph.ingest.dask_runner import PARTITION_SIZE, ShardLoader, run_dask
     from hmic_graph.model.namespaces import DEFAULT_BASE
     from hmic_graph.rdf.validation import ValidationReport
+    from hmic_graph.store import open_store
 
     if args.workers is not None and args.workers < 1:
         raise HmicGraphError(f"--workers must be at least 1, not {args.workers}")
@@ -86,24 +87,6 @@ def _cmd_dask(args: argparse.Namespace) -> int:
         "allow_unrelated": args.allow_unrelated,
         "partition_size": args.partition_size or PARTITION_SIZE,
     }
-    cluster_api: Any = distributed  # untyped
-    if args.scheduler:
-        with cluster_api.Client(args.scheduler) as client:
-            shards = run_dask(args.releases, args.shards, scheduler=client, **options)
-    else:
-        # One single-threaded process per core: the work holds the GIL.
-        with (
-            cluster_api.LocalCluster(
-                n_workers=args.workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                dashboard_address=None,
-            ) as cluster,
-            cluster_api.Client(cluster) as client,
-        ):
-            shards = run_dask(args.releases, args.shards, scheduler=client, **options)
-    sys.stderr.write(f"wrote {len(shards)} shard{'s' * (len(shards) != 1)} to {args.shards}\n")
-    if not args.store:
-        return EXIT_OK
 
     def skipped(path: Path, reason: ValidationReport | str) -> None:
         if isinstance(reason, ValidationReport):
@@ -113,11 +96,37 @@ def _cmd_dask(args: argparse.Namespace) -> int:
         else:
             sys.stderr.write(f"{reason}; skipped\n")
 
-    from hmic_graph.store import open_store
+    def shards_to(on_shard: Any) -> list[Any]:
+        cluster_api: Any = distributed  # untyped
+        if args.scheduler:
+            with cluster_api.Client(args.scheduler) as client:
+                return run_dask(
+                    args.releases, args.shards, scheduler=client, on_shard=on_shard, **options
+                )
+        # One single-threaded process per core: the work holds the GIL.
+        with (
+            cluster_api.LocalCluster(
+                n_workers=args.workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                dashboard_address=None,
+            ) as cluster,
+            cluster_api.Client(cluster) as client,
+        ):
+            return run_dask(
+                args.releases, args.shards, scheduler=client, on_shard=on_shard, **options
+            )
 
+    if not args.store:
+        shards = shards_to(None)
+        sys.stderr.write(f"wrote {len(shards)} shard{'s' * (len(shards) != 1)} to {args.shards}\n")
+        return EXIT_OK
     with open_store(Path(args.store), kind="oxigraph", create=True) as store:
-        outcome = load_shards(store, shards, skipped=skipped)
+        # The store is written while the cluster makes the later shards.
+        loader = ShardLoader(store, skipped=skipped)
+        shards = shards_to(loader.add)
+        outcome = loader.finish()
         held, total = len(store.releases()), len(store)
+    sys.stderr.write(f"wrote {len(shards)} shard{'s' * (len(shards) != 1)} to {args.shards}\n")
     loaded = len(outcome.loaded)
     skips = len(outcome.invalid) + len(outcome.errors) + len(outcome.unrelated)
     sys.stderr.write(

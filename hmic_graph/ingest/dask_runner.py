@@ -12,7 +12,9 @@ each usable alone (``docs/scaling.md`` shows them on an existing cluster):
    write the shards themselves, so the folder must be one they all see (a
    shared file system); only the small manifests travel back.
 2. :func:`load_shards` bulk-loads the shards into a
-   :class:`~hmic_graph.store.ReleaseStore`, in input order and with the
+   :class:`~hmic_graph.store.ReleaseStore` (or a :class:`ShardLoader` given to
+   ``run_dask`` as ``on_shard`` does it while the cluster makes the later
+   shards), in input order and with the
    rules of :func:`hmic_graph.ingest.corpus.load_releases` (a release that
    does not conform or cannot be read is skipped and reported; a second
    file with the IRI of an earlier, different one is refused), so the store
@@ -44,7 +46,15 @@ if TYPE_CHECKING:
     from hmic_graph.rdf.validation import ValidationReport
     from hmic_graph.store import ReleaseStore
 
-__all__ = ["PARTITION_SIZE", "Shard", "load_shards", "push_shards", "read_shards", "run_dask"]
+__all__ = [
+    "PARTITION_SIZE",
+    "Shard",
+    "ShardLoader",
+    "load_shards",
+    "push_shards",
+    "read_shards",
+    "run_dask",
+]
 
 #: Release files per Dask partition (one task, one shard).
 PARTITION_SIZE = 64
@@ -76,6 +86,7 @@ def run_dask(
     allow_unrelated: bool = False,
     partition_size: int = PARTITION_SIZE,
     scheduler: Any = None,
+    on_shard: Callable[[Shard], None] | None = None,
 ) -> list[Shard]:
     """Extract, build, validate and encode every release file on Dask; write one shard per partition.
 
@@ -90,6 +101,11 @@ def run_dask(
         :class:`distributed.Client`, a scheduler name (``"processes"``,
         ``"threads"``, ``"sync"``), or ``None`` for Dask's default (the
         client created last, if any).
+    :param on_shard: called with each shard, in input order, as soon as it
+        and every shard before it are written. With a
+        :class:`distributed.Client` as ``scheduler`` that is while later
+        shards are still being made, so a :class:`ShardLoader` can write the
+        store meanwhile; with another scheduler, once all are written.
     :returns: the shards, in input order.
     :raises HmicGraphError: Dask is not installed, or ``partition_size`` is below 1.
     :raises ReleaseUnreadable: a path does not exist, or a folder holds no releases.
@@ -123,8 +139,23 @@ def run_dask(
     folder.mkdir(parents=True, exist_ok=True)
     options = {"base": base, "validate": validate, "allow_unrelated": allow_unrelated}
     bag = db.from_sequence(items, partition_size=partition_size)  # type: ignore[no-untyped-call]
-    written = bag.map_partitions(_run_partition, str(folder), options).compute(scheduler=scheduler)
-    return sorted((_shard(folder, int(index)) for index in written), key=lambda s: s.index)
+    mapped = bag.map_partitions(_run_partition, str(folder), options)
+    found: list[Shard] = []
+    if hasattr(scheduler, "compute") and hasattr(scheduler, "submit"):
+        # A distributed client: one future per partition, taken in input order
+        # while the cluster goes on with the later ones.
+        for future in scheduler.compute(mapped.to_delayed()):
+            for index in future.result():
+                found.append(_shard(folder, int(index)))
+                if on_shard is not None:
+                    on_shard(found[-1])
+        return found
+    written = mapped.compute(scheduler=scheduler)
+    found = sorted((_shard(folder, int(index)) for index in written), key=lambda s: s.index)
+    if on_shard is not None:
+        for shard in found:
+            on_shard(shard)
+    return found
 
 
 def _run_partition(
@@ -204,18 +235,58 @@ def load_shards(
     :raises HmicGraphError: a shard is missing or broken, or the store is
         closed, read-only or cannot be written.
     """
-    store.ensure_writable()
-    accepted = _Accepted(skipped)
-    batch: list[tuple[str, bytes]] = []
+    loader = ShardLoader(store, batch_size=batch_size, transactional=transactional, skipped=skipped)
     for shard in read_shards(shards):
-        for name, data in accepted.of(shard):
-            batch.append((name, data))
-            if len(batch) >= max(batch_size, 1):
-                store.add_encoded(batch, atomic=transactional)
-                batch = []
-    if batch:
-        store.add_encoded(batch, atomic=transactional)
-    return accepted.result
+        loader.add(shard)
+    return loader.finish()
+
+
+class ShardLoader:
+    """Writes shards into a store one at a time, in the order given: ``load_shards`` in steps.
+
+    Pass :meth:`add` as :func:`run_dask`'s ``on_shard`` to write the store
+    while the cluster makes the later shards; :meth:`finish` writes what is
+    left and returns what was loaded and skipped.
+
+    :param store: the store to write (writable).
+    :raises HmicGraphError: the store is closed or read-only.
+    """
+
+    def __init__(
+        self,
+        store: ReleaseStore,
+        *,
+        batch_size: int = BATCH_SIZE,
+        transactional: bool = True,
+        skipped: Callable[[Path, ValidationReport | str], None] | None = None,
+    ) -> None:
+        store.ensure_writable()
+        self.store = store
+        self.batch_size = max(batch_size, 1)
+        self.transactional = transactional
+        self.accepted = _Accepted(skipped)
+        self.batch: list[tuple[str, bytes]] = []
+
+    def add(self, shard: Shard) -> None:
+        """Write the releases of ``shard`` (in batches; some may wait for :meth:`finish`).
+
+        :raises HmicGraphError: the shard is missing or broken, or the store cannot be written.
+        """
+        for name, data in self.accepted.of(shard):
+            self.batch.append((name, data))
+            if len(self.batch) >= self.batch_size:
+                self.store.add_encoded(self.batch, atomic=self.transactional)
+                self.batch = []
+
+    def finish(self) -> CorpusLoad:
+        """Write the last batch; what was loaded and skipped, over every shard added.
+
+        :raises HmicGraphError: the store cannot be written.
+        """
+        if self.batch:
+            self.store.add_encoded(self.batch, atomic=self.transactional)
+            self.batch = []
+        return self.accepted.result
 
 
 def push_shards(
