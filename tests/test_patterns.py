@@ -574,3 +574,24 @@ def test_bodies_named_in_the_third_pass_wordings() -> None:
         "Age UK Wessex & Tarn",
     } <= names
     assert not any(n.startswith("Kent Police and") for n in names)
+
+
+def _grades(release: Release) -> list[str]:
+    return [j.split("/")[-1] for i in release.inspections for j in i.judgements]
+
+
+def test_a_lead_after_a_bare_get_the_report_is_body_text() -> None:
+    release = _read(
+        "Kent: crime recording now good\n\nGet the report\n\nPolicing in Kent now records crime "
+        "accurately, HMICFRS said today. Kent's crime recording was graded good, a marked "
+        "improvement since the force's last inspection.\n"
+    )
+    assert [r.title for r in release.reports if r.title] == []
+    assert _grades(release) == ["good"]
+
+
+def test_grades_in_headlines_with_makes_and_now() -> None:
+    caps = _read("ANTI-SOCIAL BEHAVIOUR: KENT POLICE MAKES SIGNIFICANT PROGRESS\n\nKent Police.\n")
+    assert _grades(caps) == ["significant-progress"]
+    now = _read("Kent Police: crime recording now good\n\nKent Police records crimes.\n")
+    assert _grades(now) == ["good"]

@@ -17,6 +17,8 @@ from hmic_graph.extract.segment import BlockKind, sentences
 _GRADE_CONTEXT = re.compile(
     r"(?:\b(?:graded|judged|rated|assessed)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"
     r"|\b(?:found\s+to\s+be|been|is|was|are|were|remains|remain)\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?$"
+    # A verdict in a headline: "X: crime recording now good".
+    r"|:\s+(?:[a-z-]+\s+){1,3}now\s+$"
     # A verdict after a dash in a title: "Police custody in X – good overall".
     r"|\s[–—-]\s+$)",
     re.IGNORECASE,
@@ -25,7 +27,8 @@ _GRADE_CONTEXT = re.compile(
 _JOINED = re.compile(r"(?:\band|,|\bbut)\s+(?:is\s+|was\s+)?$", re.IGNORECASE)
 _GRADE_AFTER = re.compile(r"^\s*(?:at|in|for|overall|across|,)\b", re.IGNORECASE)
 _PROGRESS_CONTEXT = re.compile(
-    r"\b(?:made|making|shown|shows|showed|achieved|there\s+has\s+been|is|was|a)\s+$", re.IGNORECASE
+    r"\b(?:made|makes|making|shown|shows|showed|achieved|there\s+has\s+been|is|was|a)\s+$",
+    re.IGNORECASE,
 )
 
 

@@ -151,6 +151,10 @@ def segment(text: str) -> Layout:
         previous_end = end
         if expect_title == "many" and blank_before:
             expect_title = None
+        # A lead paragraph after a bare "Get the report" is no title: a title is one
+        # short line, not several sentences.
+        if expect_title is not None and (len(para) > 200 or re.search(r"[.!]\s+[A-Z]", para)):
+            expect_title = None
         if expect_title is not None and not lex.furniture_line.match(para):
             layout.furniture_titles.append(Span(start, end))
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
