@@ -309,6 +309,12 @@ def test_post_in_lower_case_before_the_name() -> None:
     }
 
 
+def test_an_all_lower_case_inspectors_post_before_the_name() -> None:
+    assert _posts(
+        "The inspection was led by her majesty's chief inspector of probation, Ann Roe.\n"
+    ) == {("her majesty's chief inspector of probation", ("Ann Roe",))}
+
+
 def test_his_majestys_inspector_after_the_name() -> None:
     assert _posts(
         '"The force has improved a great deal," said Ann Roe, His Majesty\'s Inspector of '
