@@ -601,3 +601,19 @@ def test_grades_in_headlines_with_makes_and_now() -> None:
     assert _grades(caps) == ["significant-progress"]
     now = _read("Kent Police: crime recording now good\n\nKent Police records crimes.\n")
     assert _grades(now) == ["good"]
+
+
+def test_a_place_paired_with_the_subjects_place_as_a_body_is_its_force() -> None:
+    shared = _read(
+        "Kent Police praised\n\nKent Police is good. Kent and Essex, which share a dog "
+        "unit, were praised.\n"
+    )
+    assert {"Kent Police", "Essex Police"} <= {o.name for o in shared.organisations}
+    assert [a.members for a in shared.alliances] == [("essex-police", "kent-police")]
+    inspected = _read(
+        "Kent Police praised\n\nKent Police is good. Kent and Essex were both inspected this "
+        "year.\n"
+    )
+    assert "Essex Police" in {o.name for o in inspected.organisations}
+    passing = _read("Kent Police praised\n\nKent Police patrols between Kent and Essex.\n")
+    assert "Essex Police" not in {o.name for o in passing.organisations}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from hmic_graph.extract.concepts import pref_label
@@ -10,7 +11,7 @@ from hmic_graph.extract.contacts import extract_contact_points
 from hmic_graph.extract.context import ReleaseContext
 from hmic_graph.extract.dates import full_date
 from hmic_graph.extract.findings import extract_findings
-from hmic_graph.extract.gazetteer import gazetteer
+from hmic_graph.extract.gazetteer import Mention, gazetteer
 from hmic_graph.extract.judgements import (
     extract_inspection_kind,
     extract_judgements,
@@ -259,7 +260,38 @@ def _context(source: Source, published: str | None) -> ReleaseContext:
         or _published(text, [(b.span.start, b.text) for b in layout.blocks])
     )
     ctx.subjects = _subjects(ctx)
+    _add_places_paired_with_subject(ctx)
     return ctx
+
+
+def _add_places_paired_with_subject(ctx: ReleaseContext) -> None:
+    """A place joined by "and" to the subject's place where forces are compared as
+    bodies ("Surrey and Sussex, which share a command"; "Kent and Essex were both
+    inspected") stands for its force: it becomes a mention of that force."""
+    cues = ctx.lexicon.raw.get("place_pair_cues", [])
+    if not ctx.subjects or not cues:
+        return
+    cue = re.compile(
+        r"\b(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) + r")\b",
+        re.IGNORECASE,
+    )
+    known = {m.key for m in ctx.mentions}
+    added: list[Mention] = []
+    for _block, sentence in ctx.all_sentences():
+        chunk = sentence.of(ctx.text)
+        if not cue.search(chunk):
+            continue
+        places = ctx.gazetteer.places(ctx.text, sentence.start, sentence.end)
+        for left, right in itertools.pairwise(places):
+            if not re.fullmatch(r"\s+and\s+", ctx.text[left.span.end : right.span.start]):
+                continue
+            for one, other in ((left, right), (right, left)):
+                is_force = ctx.gazetteer.body(one.key).kind is OrganisationKind.POLICE_FORCE
+                if other.key in ctx.subjects and one.key not in known and is_force:
+                    added.append(Mention(one.span, one.key, "short"))
+                    known.add(one.key)
+    if added:
+        ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.span.start, m.span.end))
 
 
 def _quotes_and_speakers(ctx: ReleaseContext, people: People) -> tuple[list[Quote], list[Speaker]]:
