@@ -174,3 +174,17 @@ def test_a_kind_before_a_named_partner_in_a_list_is_kept() -> None:
         "sexual assault referral centre",
         "independent domestic violence adviser",
     }
+
+
+def test_bodies_served_or_regulated_are_not_partners() -> None:
+    assert _labels("The service should improve its protection work with businesses") == []
+    assert _labels(
+        "Officers know the businesses and residents they serve, and work with charities"
+    ) == ["charity"]
+
+
+def test_a_possessive_plural_kind_keeps_its_apostrophe() -> None:
+    assert _labels("panels alongside borough councils and tenants' associations") == [
+        "borough council",
+        "tenants' association",
+    ]

@@ -30,7 +30,7 @@ from hmic_graph.model.resources import read_text
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # What the shapes accept as a partner kind's label (shapes/hmic.shacl.ttl).
-_LABEL = re.compile(r"^[a-z]+([ '-][a-z]+)*$")
+_LABEL = re.compile(r"^[a-z]+'?([ '-][a-z]+'?)*$")  # "tenants' association"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,13 @@ class _Rules:
     accepted: tuple[str, ...]  # phrases a rejected modifier may stand in ("neighbourhood watch")
     own_verbs: tuple[str, ...]  # verbs whose object is the subject's own ("runs panels")
     workers: frozenset[str]  # heads naming kinds of worker ("health visitors")
+    served_before: re.Pattern[str]  # "protection work with" + kind: regulated, no partner
+    served_after: re.Pattern[str]  # kind + "and residents": served, no partner
     broader: tuple[tuple[tuple[str, ...], str], ...]  # (words, broader concept IRI)
+
+
+def _phrase(words: str) -> str:
+    return re.escape(words).replace(r"\ ", r"\s+")
 
 
 @functools.cache
@@ -84,6 +90,15 @@ def _rules() -> _Rules:
         accepted=tuple(raw["modifier_phrases_accepted"]),
         own_verbs=tuple(raw["verbs_before_own_kinds"]),
         workers=frozenset(raw["worker_heads"]),
+        served_before=re.compile(
+            r"\b(?:" + "|".join(_phrase(c) for c in raw["served_not_partner"]["before"]) + r")"
+            r"\s+(?:the\s+|its\s+|local\s+)?$",
+            re.IGNORECASE,
+        ),
+        served_after=re.compile(
+            r"^\s+(?:" + "|".join(_phrase(c) for c in raw["served_not_partner"]["after"]) + r")\b",
+            re.IGNORECASE,
+        ),
         broader=tuple(
             (tuple(rule["words"]), iri_by_label[rule["broader"]]) for rule in raw["broader"]
         ),
@@ -131,6 +146,10 @@ def kinds_in(text: str, start: int = 0, end: int | None = None) -> list[WrittenK
             continue
         if before in rules.possessive and head in rules.own:
             continue  # "its control room staff": the subject's own, in any number
+        if rules.served_before.search(text[max(0, tokens[first][0] - 40) : tokens[first][0]]):
+            continue  # "its protection work with businesses": regulated, not a partner
+        if rules.served_after.match(text[head_end : head_end + 30]):
+            continue  # "the businesses and residents they serve"
         if _after_own_verb(text, tokens[first][0], rules):
             continue  # "the force runs problem-solving panels alongside ..."
         if (
