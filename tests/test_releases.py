@@ -1,8 +1,8 @@
 """Our own corpus of varied releases (tests/releases/, fictional text written
 for testing): every release gives a conforming graph and the same records
 twice; extraction quality is held above a floor per split (dev, test and,
-since the second pass of issue 12 tuned on it, fresh; fresh2/ is only ever
-measured, by the lead, and never opened here)."""
+since the second and third passes of issue 12 tuned on them, fresh and
+fresh2; fresh3/ is only ever measured, by the lead, and never opened here)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ FLOORS = {
     "dev": {"f1": 0.99, "precision": 0.99, "category_f1": 0.97},
     "test": {"f1": 0.99, "precision": 0.99, "category_f1": 0.97},
     "fresh": {"f1": 0.99, "precision": 0.99, "category_f1": 0.97},
+    # Tuned on since the third pass of issue 12 (its first run is in fresh2/README.md).
+    "fresh2": {"f1": 0.99, "precision": 0.99, "category_f1": 0.95},
 }
 
 
