@@ -156,7 +156,15 @@ def test_docs_command_writes_the_page(tmp_path: Path, page: str) -> None:
     assert to_stdout.returncode == 0 and to_stdout.stdout == page
 
 
+def test_docs_command_creates_missing_folders(tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "folder" / "x.html"
+    done = _cli(["docs", "-o", str(out)])
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!")
+
+
 def test_docs_command_reports_an_unwritable_path(tmp_path: Path) -> None:
-    done = _cli(["docs", "-o", str(tmp_path / "no" / "such" / "folder" / "x.html")])
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    done = _cli(["docs", "-o", str(tmp_path / "a-file" / "x.html")])
     assert done.returncode == 2
     assert "cannot write file" in done.stderr and "Traceback" not in done.stderr
