@@ -567,7 +567,8 @@ def test_bodies_named_in_the_third_pass_wordings() -> None:
             "footage with the force. Data comes from the Department for Coastal Roads and from "
             "councils. The force oversees the National Parcel Intelligence Bureau. Its work with "
             "Harbour Force at the port was praised. Mentors from Second Wind Wessex, a charity, "
-            "meet offenders. Victims are referred by pharmacies and Age UK Wessex & Tarn.\n"
+            "meet offenders. Victims are referred by pharmacies and Age UK Wessex & Tarn. "
+            "Transport for Kent shares data with the force.\n"
         )
     )
     assert {
@@ -578,6 +579,7 @@ def test_bodies_named_in_the_third_pass_wordings() -> None:
         "Harbour Force",
         "Second Wind Wessex",
         "Age UK Wessex & Tarn",
+        "Transport for Kent",
     } <= names
     assert not any(n.startswith("Kent Police and") for n in names)
 

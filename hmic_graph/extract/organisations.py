@@ -137,7 +137,11 @@ def _plain_name(ctx: ReleaseContext, name: str, start: int, people: frozenset[st
         return False
     if name in people or any(tokens[-1] == p.split()[-1] for p in people):
         return False
-    return not ctx.gazetteer.places(ctx.text, start, start + len(name))
+    # "Transport for Cumbria": a place after "for"/"of" inside a name is part of it.
+    return not any(
+        not re.search(r"\s(?:for|of)\s+$", ctx.text[start : p.span.start])
+        for p in ctx.gazetteer.places(ctx.text, start, start + len(name))
+    )
 
 
 def _named_in_context(ctx: ReleaseContext, match: re.Match[str], people: frozenset[str]) -> bool:
