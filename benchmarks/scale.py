@@ -237,7 +237,9 @@ def compare_table(found: dict[str, Any]) -> str:
         f"{size} --rounds {found['rounds']}`: each way in a fresh process, one after the "
         "other, the round repeated; medians. On a shared machine the wall-time rates of "
         "this table, measured close together, compare better than those of (b) and (f); "
-        "CPU per release does not depend on the load.",
+        "CPU per release does not depend on the load; it counts the measuring process and "
+        "the children it reaps (the workers of `load_releases` are children of Python's "
+        "forkserver, so 2 workers shows the parent only).",
         "",
         "| way | releases/s | x naive | CPU ms per release (all processes) |",
         "|---|---:|---:|---:|",
