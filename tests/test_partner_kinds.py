@@ -188,3 +188,10 @@ def test_a_possessive_plural_kind_keeps_its_apostrophe() -> None:
         "borough council",
         "tenants' association",
     ]
+
+
+def test_adjectives_of_staff_are_no_kinds() -> None:
+    assert _labels("The force works with partners and has trained staff in every station") == []
+    assert _labels("Officers work alongside experienced staff and volunteer groups") == [
+        "volunteer group"
+    ]
