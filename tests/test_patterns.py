@@ -619,3 +619,8 @@ def test_a_place_paired_with_the_subjects_place_as_a_body_is_its_force() -> None
     assert "Essex Police" in {o.name for o in inspected.organisations}
     passing = _read("Kent Police praised\n\nKent Police patrols between Kent and Essex.\n")
     assert "Essex Police" not in {o.name for o in passing.organisations}
+
+
+def test_prose_before_found_that_is_no_title() -> None:
+    assert _titles("Kent Police: the inspection found that the force is good.\n") == []
+    assert _titles("In Kent: HMIC found that the force is good.\n") == []

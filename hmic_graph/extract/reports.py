@@ -22,9 +22,7 @@ _QUOTED = re.compile(
     r")(?![A-Za-z])"
 )
 _TITLE_GROUPS = ("single", "curly_single", "double", "curly_double")
-_THEN_PUBLISHED = re.compile(
-    r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?(?:published|available)\b"
-)
+_THEN_PUBLISHED = re.compile(r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?(?:published|available)\b")
 # Between two titles of one list: "'A', 'B' and 'C'".
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and)\s*$")
 _PUBLISHED_TODAY = re.compile(
@@ -170,10 +168,14 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                     continue
                 if _names_a_person(ctx, piece, people):
                     continue
+                if _LOOSE_END.match(chunk[match.end("title") :]) and not _says_what_it_is(piece):
+                    continue  # "Kent Police: the inspection found that …" is no title
                 start = sentence.start + match.start("title") + title_text.index(piece)
                 if _only_bodies(ctx, piece, start):
                     continue
-                if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(piece):
+                if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(
+                    piece
+                ):
                     continue
                 rest = chunk[match.end("title") :]
                 found[piece] = Report(
@@ -273,6 +275,27 @@ def _looks_like_title(piece: str, before: str) -> bool:
         # "The joint letter, Joint targeted area inspection of …, is published today."
         return True
     return in_apposition and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
+# Ends that follow a title opening a sentence, but also plain prose ("X: the
+# inspection found that …"): the words before them must read as a title.
+_LOOSE_END = re.compile(
+    r"\s+(?:found\s+(?:a|an|that)|was\s+(?:carried\s+out|conducted))\b"
+    r"|,\s+(?:HMIC\w*|inspectors|the\s+inspectorate)\s+(?:examined|found|looked|inspected|considered)\b"
+)
+
+
+def _says_what_it_is(piece: str) -> bool:
+    """Whether a would-be title says what it is ("…: An inspection of X") or is in
+    title case with at least three long words ("Lost and Found: The Police Response")."""
+    if re.search(
+        r"\b(?:inspection|review|assessment|audit|inquiry|report)\s+(?:of|into|on)\s+\S",
+        piece,
+        re.I,
+    ):
+        return True
+    long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", piece) if len(w) > 3]
+    return len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
 
 
 # A title in sentence case names what it is in its first words.
