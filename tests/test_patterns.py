@@ -624,3 +624,12 @@ def test_a_place_paired_with_the_subjects_place_as_a_body_is_its_force() -> None
 def test_prose_before_found_that_is_no_title() -> None:
     assert _titles("Kent Police: the inspection found that the force is good.\n") == []
     assert _titles("In Kent: HMIC found that the force is good.\n") == []
+
+
+def test_a_person_or_a_group_opening_a_sentence_before_told_is_no_body() -> None:
+    for text in (
+        "Ann Roe told inspectors she was pleased.",
+        "Call Handlers told inspectors they lacked training.",
+    ):
+        assert _names(_read("Kent Police praised\n\n" + text + "\n")) == {"Kent Police"}
+    assert "Kent Council" in _names(_read("Kent Police praised\n\nIn March Kent Council agreed.\n"))

@@ -68,7 +68,10 @@ def _opening_sentence_pattern() -> re.Pattern[str]:
     return re.compile(
         rf"(?:^[ \t]*(?:[-–•*]|\d{{1,2}}[.)])?[ \t]*|(?<=[.!?])[ \t]+)"
         rf"((?:{word}\s+(?:(?:&|and|of|for)\s+)?){{1,4}}(?:{endings})"
-        rf"|{word}(?:\s+(?:(?:of|for)\s+)?{word}){{1,3}}(?=\s+(?:{verbs})\b))"
+        # before a verb, a name needs "for"/"of" or an abbreviation ("Transport for
+        # London told …"): "Ann Roe told …" and "Call Handlers told …" are no bodies.
+        rf"|{word}(?:\s+{word}){{0,2}}\s+(?:of|for)\s+{word}(?:\s+{word}){{0,2}}(?=\s+(?:{verbs})\b)"
+        rf"|(?:{word}\s+)*[A-Z]{{2,}}(?:\s+{word})*(?=\s+(?:{verbs})\b))"
         r"(?=\s*,|\s+[a-z])",
         re.MULTILINE,
     )
