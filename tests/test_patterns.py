@@ -619,6 +619,11 @@ def test_a_place_paired_with_the_subjects_place_as_a_body_is_its_force() -> None
     assert "Essex Police" in {o.name for o in inspected.organisations}
     passing = _read("Kent Police praised\n\nKent Police patrols between Kent and Essex.\n")
     assert "Essex Police" not in {o.name for o in passing.organisations}
+    coast = _read(
+        "Kent Police praised\n\nKent Police is good. Crime in Kent and Essex, which share a "
+        "coastline, fell.\n"
+    )
+    assert "Essex Police" not in {o.name for o in coast.organisations}
 
 
 def test_prose_before_found_that_is_no_title() -> None:

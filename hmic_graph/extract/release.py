@@ -285,6 +285,12 @@ def _add_places_paired_with_subject(ctx: ReleaseContext) -> None:
         for left, right in itertools.pairwise(places):
             if not re.fullmatch(r"\s+and\s+", ctx.text[left.span.end : right.span.start]):
                 continue
+            # "crime in Kent and Essex, which share a coastline": places, not forces.
+            before = ctx.text[sentence.start : left.span.start]
+            if ctx.lexicon.place_preposition.search(before) or re.search(
+                r"\b(?:between|from|of|to|the)\s+$", before, re.IGNORECASE
+            ):
+                continue
             for one, other in ((left, right), (right, left)):
                 is_force = ctx.gazetteer.body(one.key).kind is OrganisationKind.POLICE_FORCE
                 if other.key in ctx.subjects and one.key not in known and is_force:
