@@ -603,6 +603,8 @@ def test_grades_in_headlines_with_makes_and_now() -> None:
     assert _grades(caps) == ["significant-progress"]
     now = _read("Kent Police: crime recording now good\n\nKent Police records crimes.\n")
     assert _grades(now) == ["good"]
+    said = _read("Kent Police praised\n\nThe inspector said: the force is now good at this.\n")
+    assert _grades(said) == []
 
 
 def test_a_place_paired_with_the_subjects_place_as_a_body_is_its_force() -> None:

@@ -18,7 +18,7 @@ _GRADE_CONTEXT = re.compile(
     r"(?:\b(?:graded|judged|rated|assessed)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"
     r"|\b(?:found\s+to\s+be|been|is|was|are|were|remains|remain)\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?$"
     # A verdict in a headline: "X: crime recording now good".
-    r"|:\s+(?:[a-z-]+\s+){1,3}now\s+$"
+    r"|\b(?-i:[A-Z])[\w'’-]*:\s+(?:[a-z-]+\s+){1,3}now\s+$"
     # A verdict after a dash in a title: "Police custody in X – good overall".
     r"|\s[–—-]\s+$)",
     re.IGNORECASE,
