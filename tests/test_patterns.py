@@ -640,3 +640,50 @@ def test_a_person_or_a_group_opening_a_sentence_before_told_is_no_body() -> None
     ):
         assert _names(_read("Kent Police praised\n\n" + text + "\n")) == {"Kent Police"}
     assert "Kent Council" in _names(_read("Kent Police praised\n\nIn March Kent Council agreed.\n"))
+
+
+# Places for forces the release does not otherwise name, in an alliance sentence.
+
+
+def _forces(text: str) -> set[str]:
+    release = _read("Kent Police praised\n\n" + text)
+    return {o.key for o in release.organisations if o.spans and o.key.endswith("police")}
+
+
+def test_a_place_paired_with_a_counted_force_stands_for_that_force() -> None:
+    text = "Kent and Sussex run a joint serious crime command."
+    assert _alliances(text) == {("kent-police", "sussex-police")}
+    assert "sussex-police" in _forces(text)
+
+
+def test_places_after_with_in_a_sharing_sentence_stand_for_forces() -> None:
+    assert _alliances("Kent shares its dog unit with Surrey and Sussex.") == {
+        ("kent-police", "surrey-police", "sussex-police")
+    }
+
+
+def test_its_neighbours_in_a_collaboration_stand_for_forces() -> None:
+    assert _alliances("It shares a firearms unit with its neighbours Surrey and Sussex.") == {
+        ("kent-police", "surrey-police", "sussex-police")
+    }
+
+
+def test_the_slash_collaboration_of_two_places() -> None:
+    assert _alliances("The Surrey/Sussex collaboration runs roads policing.") == {
+        ("surrey-police", "sussex-police")
+    }
+
+
+def test_shares_a_thing_and_pools_a_service_with_a_named_force() -> None:
+    assert _alliances("Kent shares a helicopter and a training school with Essex Police.") == {
+        ("essex-police", "kent-police")
+    }
+    assert _alliances("It pools its collision investigation with Essex Police.") == {
+        ("essex-police", "kent-police")
+    }
+
+
+def test_places_compared_or_located_in_an_alliance_sentence_are_no_forces() -> None:
+    assert _alliances("It shares a control room, and crime fell compared with Surrey.") == set()
+    assert _alliances("Its joint dog unit patrols in Surrey and Sussex.") == set()
+    assert _alliances("The force shares its findings with councils in Surrey and Sussex.") == set()

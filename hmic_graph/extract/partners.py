@@ -93,7 +93,7 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
             continue
         if _with_no_force(ctx, chunk, word, sentence):
             continue
-        forces = _alliance_forces(ctx, sentence)
+        forces = _alliance_forces(ctx, sentence, sentence.start + word.start())
         forces = forces if len(forces) >= 2 else _counted_subjects(ctx, chunk) or forces
         subject = _subject_at(ctx, sentence.start)
         if (
@@ -126,26 +126,39 @@ def _is_force(ctx: ReleaseContext, key: str) -> bool:
     return ctx.gazetteer.body(key).kind.value == "police-force"
 
 
-def _alliance_forces(ctx: ReleaseContext, sentence: Span) -> list[str]:
+def _alliance_forces(ctx: ReleaseContext, sentence: Span, cue: int) -> list[str]:
     """The forces of an alliance sentence: those named, and places standing for forces
     the release names in full or is about ("Cleveland shares its contract with
     Durham"), but not a place where something is ("patrols at stations in Kent") nor
-    a place inside a longer name ("Kent County Council")."""
+    a place inside a longer name ("Kent County Council"). A place for a force the
+    release does not otherwise name counts when it is paired with a counted force
+    ("Norfolk and Suffolk run a joint unit") or follows the cue's "with" or
+    "neighbours" ("shares its dog unit with Bedfordshire and Cambridgeshire"), or is
+    written with a slash ("the Surrey/Sussex collaboration")."""
     forces = [k for k in ctx.forces_in(sentence) if _is_force(ctx, k)]
     known = {m.key for m in ctx.mentions} | set(ctx.subjects)
     mentioned = [(m.span.start, m.span.end) for m in ctx.mentions_in(sentence)]
+    counted = [m.span.end for m in ctx.mentions_in(sentence) if _is_force(ctx, m.key)]
     located = False
     for place in ctx.gazetteer.places(ctx.text, sentence.start, sentence.end):
         start, end = place.span.start, place.span.end
         before = ctx.text[sentence.start : start]
-        if re.search(r"(?:,|\band|&)\s*$", before) is None:
+        if re.search(r"(?:,|\band|&|/)\s*$", before) is None:
             located = bool(ctx.lexicon.place_preposition.search(before))
         if located or any(s <= start < e for s, e in mentioned):
             continue
         if re.match(r"\s+(?!and\b)[A-Z]", ctx.text[end : end + 3]):
             continue
-        if place.key in known and _is_force(ctx, place.key) and place.key not in forces:
+        if not _is_force(ctx, place.key) or place.key in forces:
+            continue
+        paired = any(
+            re.fullmatch(r"\s*(?:,|and|&|/)\s*", ctx.text[e:start]) for e in counted if e <= start
+        )
+        joined = start > cue and re.search(r"(?<!compared )\b(?:with|neighbours)\s+$", before)
+        slashed = ctx.text[end : end + 1] == "/" or ctx.text[start - 1 : start] == "/"
+        if place.key in known or paired or joined or slashed:
             forces.append(place.key)
+            counted.append(end)
     return forces
 
 

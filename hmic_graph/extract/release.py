@@ -26,6 +26,7 @@ from hmic_graph.extract.reports import extract_reports
 from hmic_graph.extract.segment import BlockKind, segment, sentences
 from hmic_graph.model.ids import release_id_for, slugify
 from hmic_graph.model.records import (
+    Alliance,
     ContactPoint,
     Inspection,
     NamedPartner,
@@ -219,7 +220,10 @@ def extract_release(
     named_orgs = find_named_organisations(ctx, frozenset(people.entries))
     partner_kinds, partners = extract_partners(ctx, named_orgs)
     contacts = extract_contact_points(ctx)
-    changes, organisations = _organisations(ctx, posts, contacts, named_orgs, partners)
+    alliances = extract_alliances(ctx)
+    changes, organisations = _organisations(
+        ctx, posts, contacts, named_orgs, partners, alliances
+    )
     headline = ctx.layout.headline
     return Release(
         release_id=release_id
@@ -235,7 +239,7 @@ def extract_release(
         posts=tuple(posts),
         quotes=tuple(quotes),
         reports=tuple(reports),
-        alliances=tuple(extract_alliances(ctx)),
+        alliances=tuple(alliances),
         partner_kinds=tuple(partner_kinds),
         partners=tuple(partners),
         findings=tuple(extract_findings(ctx)),
@@ -361,11 +365,18 @@ def _organisations(
     contacts: list[ContactPoint],
     named: list[tuple[str, Span]],
     partners: list[NamedPartner],
+    alliances: list[Alliance],
 ) -> tuple[tuple[OrganisationChange, ...], tuple[Organisation, ...]]:
-    """Gazetteer bodies named or implied, their renamings, and the other named bodies."""
+    """Gazetteer bodies named or implied (a place standing for a force in an alliance),
+    their renamings, and the other named bodies."""
     spans: dict[str, list[Span]] = {}
     for mention in ctx.mentions:
         spans.setdefault(mention.key, []).append(mention.span)
+    for alliance in alliances:
+        # A place standing for a force in an alliance names that force there.
+        for place in ctx.gazetteer.places(ctx.text, alliance.span.start, alliance.span.end):
+            if place.key in alliance.members and place.key not in spans:
+                spans.setdefault(place.key, []).append(place.span)
     keys = set(spans)
     for extra in (
         ctx.publisher,
