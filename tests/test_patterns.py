@@ -687,3 +687,14 @@ def test_places_compared_or_located_in_an_alliance_sentence_are_no_forces() -> N
     assert _alliances("It shares a control room, and crime fell compared with Surrey.") == set()
     assert _alliances("Its joint dog unit patrols in Surrey and Sussex.") == set()
     assert _alliances("The force shares its findings with councils in Surrey and Sussex.") == set()
+
+
+def test_a_name_read_from_inside_a_known_body_begins_after_and() -> None:
+    release = _read(
+        "Kent Fire and Rescue Service praised\n\nThe service works well with Kent Police "
+        "and South of Weald Ambulance Service NHS Trust on joint training.\n"
+    )
+    named = {o.name for o in release.organisations if o.spans}
+    assert "Kent Police" in named
+    assert "South of Weald Ambulance Service NHS Trust" in named
+    assert not any(n.startswith("Police and") for n in named)

@@ -198,6 +198,16 @@ def _add(ctx: ReleaseContext, name: str, start: int, found: list[tuple[str, Span
     if name.split()[0].lower() in ctx.lexicon.post_words and " of " in name:
         cut = name.index(" of ") + 4
         start, name = start + cut, name[cut:]
+    # "Kent Police and Vale Health Trust" read from inside "Kent Police": the name
+    # begins after the known body and "and".
+    for mention in ctx.mentions:
+        if mention.span.start < start < mention.span.end:
+            joined = re.match(r"\s+(?:and|&)\s+", ctx.text[mention.span.end :])
+            if joined is None or mention.span.end + joined.end() >= start + len(name):
+                return
+            cut = mention.span.end + joined.end() - start
+            start, name = start + cut, name[cut:]
+            break
     words = name.split()
     while len(words) > 1 and words[0] in dropped:
         start = ctx.text.index(words[1], start + len(words[0]))
