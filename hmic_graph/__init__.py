@@ -46,6 +46,7 @@ _EXPORTS = {
     "NotARelease": "hmic_graph.model.errors",
     "ManifestError": "hmic_graph.model.errors",
     "InvalidQuery": "hmic_graph.model.errors",
+    "InvalidRelation": "hmic_graph.model.errors",
     "ValidationFailed": "hmic_graph.model.errors",
     "ExportError": "hmic_graph.model.errors",
     "ResourceError": "hmic_graph.model.errors",
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from hmic_graph.model.errors import (
         InvalidQuery as InvalidQuery,
     )
+    from hmic_graph.model.errors import InvalidRelation as InvalidRelation
     from hmic_graph.model.errors import ManifestError as ManifestError
     from hmic_graph.model.errors import NotARelease as NotARelease
     from hmic_graph.model.errors import (

@@ -77,3 +77,12 @@ def test_bind_is_parsed_once_for_every_engine(capsys: pytest.CaptureFixture[str]
     assert cli.main(["query", "quotes", "--bind", "nope"]) == 2
     assert "--bind takes VAR=VALUE, got 'nope'" in capsys.readouterr().err
     assert common.parse_bindings(["?a=1", "b==2"]) == {"a": "1", "b": "=2"}
+
+
+def test_every_user_error_is_listed_in_the_exit_code_table() -> None:
+    """The one table names each error class, not only their base."""
+    from hmic_graph.cli.common import EXIT_CODES
+    from hmic_graph.model import errors
+
+    classes = {getattr(errors, name) for name in errors.__all__}
+    assert classes == set(EXIT_CODES)

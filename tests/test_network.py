@@ -9,6 +9,8 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import ORG, RDF
 
+from hmic_graph.cli.common import EXIT_ERROR, exit_code
+from hmic_graph.model.errors import InvalidRelation
 from hmic_graph.rdf.network import DEFAULT_RELATIONS, to_networkx
 
 DATA = Path(__file__).parent / "data" / "network-sample.ttl"
@@ -43,8 +45,10 @@ def test_no_rdf_type_edges_and_no_class_nodes(net: nx.MultiDiGraph) -> None:
 
 
 def test_rdf_type_relation_is_refused(graph: Graph) -> None:
-    with pytest.raises(ValueError, match="rdf:type"):
+    with pytest.raises(InvalidRelation, match="rdf:type") as refused:
         to_networkx(graph, relations=[ORG.hasMember, RDF.type])
+    # A user's mistake: the CLI's table gives it exit code 2, not 3 (a bug).
+    assert exit_code(refused.value) == EXIT_ERROR
 
 
 def test_labels_and_types(net: nx.MultiDiGraph) -> None:

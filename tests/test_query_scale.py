@@ -23,7 +23,7 @@ from hmic_graph.ingest.releases import load_release
 from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.model.resources import example_releases
-from hmic_graph.sparql import oxigraph as engine
+from hmic_graph.sparql import evaluation as engine
 from hmic_graph.sparql.catalogue import oxigraph_form
 from hmic_graph.sparql.order import final_order as _final_order
 from hmic_graph.sparql.query import iri, list_queries, query
@@ -197,9 +197,9 @@ def test_python_order_is_oxigraphs_order(
     ran: list[str] = []
     evaluate = engine._evaluate
 
-    def spy(db: Any, query_text: str, substitutions: dict[Any, Any]) -> Any:
+    def spy(db: Any, query_text: str, prefixes: Any, substitutions: Any) -> Any:
         ran.append(query_text)
-        return evaluate(db, query_text, substitutions)
+        return evaluate(db, query_text, prefixes, substitutions)
 
     monkeypatch.setattr(engine, "_evaluate", spy)
     assert terms_store.query(text).rows == raw_rows(terms_store, text)

@@ -50,7 +50,9 @@ QUERY_TIMEOUT = 4.0
 #: How long an answer that should come at once may take on a busy shared machine.
 PROMPT = 5.0
 
-ORDER_BY_BOMB = "SELECT ?c WHERE { ?a ?b ?c . ?d a hmic:PressRelease } ORDER BY ?c"
+# Ordered by an expression, so the engine sorts every row before the first
+# (a plain ``ORDER BY ?c`` is applied after the row limit, and refused at once).
+ORDER_BY_BOMB = "SELECT ?c WHERE { ?a ?b ?c . ?d a hmic:PressRelease } ORDER BY STR(?c)"
 COUNT_BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 REGEX_BOMB = 'SELECT ?t WHERE { ?q schema:text ?t FILTER(REGEX(?t, "(x{1000}){1000}")) }'
 FORCES = "SELECT ?f WHERE { ?f a hmic:PoliceForce } LIMIT 5"
@@ -305,7 +307,9 @@ def test_a_full_waiting_line_is_answered_at_once() -> None:
     release = threading.Event()
 
     class BlockingPool:
-        def run(self, text: str, *, prefixes: object, deadline: float) -> dict[str, object]:
+        def run(
+            self, text: str, *, prefixes: object, deadline: float, name: str | None = None
+        ) -> dict[str, object]:
             release.wait(30)
             return {"form": "ASK", "value": True}
 

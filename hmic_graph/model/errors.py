@@ -18,6 +18,7 @@ class                    raised when
 :class:`StoreLocked`        another process holds the store for writing
 :class:`ResourceError`      a bundled data file is missing or broken
 :class:`ExportError`        a graph cannot be written in a format or place
+:class:`InvalidRelation`    a network is asked to follow ``rdf:type``
 =======================  ===================================================
 """
 
@@ -29,6 +30,7 @@ __all__ = [
     "ExportError",
     "HmicGraphError",
     "InvalidQuery",
+    "InvalidRelation",
     "ManifestError",
     "NotARelease",
     "ReleaseUnreadable",
@@ -125,3 +127,11 @@ class ValidationFailed(HmicGraphError):
 
 class ExportError(HmicGraphError):
     """A graph could not be written in the requested format or place."""
+
+
+class InvalidRelation(HmicGraphError, ValueError):
+    """A predicate cannot be a relation of the network (``rdf:type`` links
+    instances to classes, not to each other).
+
+    Also a :class:`ValueError`, which it was before it was a user error.
+    """

@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 # Imported as a module: pytest's doctest finder probes module attributes, and
 # rdflib's schema.org namespace warns on unknown attribute lookups.
 from hmic_graph.model import namespaces as _ns
+from hmic_graph.model.errors import InvalidRelation
 from hmic_graph.model.namespaces import HMIC
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def to_networkx(
         ``None``.
     :param directed: a ``MultiDiGraph`` (subject -> object) if true, else a
         ``MultiGraph``.
-    :raises ValueError: ``relations`` includes ``rdf:type``, which links
+    :raises InvalidRelation: ``relations`` includes ``rdf:type``, which links
         instances to classes rather than to each other.
 
     >>> from rdflib import Graph
@@ -109,7 +110,7 @@ def to_networkx(
         graph = union
     chosen = sorted(set(DEFAULT_RELATIONS if relations is None else relations))
     if RDF.type in chosen:
-        raise ValueError("rdf:type cannot be a relation: it links instances to classes")
+        raise InvalidRelation("rdf:type cannot be a relation: it links instances to classes")
     edges: set[tuple[str, str, str, str]] = set()
     for predicate in chosen:
         name = _local(predicate)

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from hmic_graph.model.errors import HmicGraphError
 
-__all__ = ["from_oxigraph", "plain_value", "to_oxigraph"]
+__all__ = ["from_oxigraph", "to_oxigraph"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -68,16 +68,3 @@ def from_oxigraph(term: Any) -> Node:
         return BNode(term.value)
     raise HmicGraphError(f"cannot convert the term {term!r}")
 
-
-def plain_value(term: Any) -> str | None:
-    """The plain string of a pyoxigraph term as a query row holds it (``None`` for unbound).
-
-    IRIs give their text, literals their lexical form, blank nodes their label.
-
-    >>> plain_value(ox.NamedNode("https://schema.org/name")), plain_value(None)
-    ('https://schema.org/name', None)
-    """
-    if term is None:
-        return None
-    value = getattr(term, "value", None)
-    return value if isinstance(value, str) else str(term)

@@ -24,7 +24,9 @@ SPARQL
     page (the query in the form, the rows as a table) when ``text/html`` is
     preferred to all of those, as a browser's ``Accept`` does; 406 when
     none is acceptable. The model's prefixes may be used without declaring
-    them. Every query passes :func:`hmic_graph.sparql.guard.check_query`
+    them. A bare word (``query=quotes``, ``query=cq02``) is a competency
+    question's name and runs exactly as ``hmic-graph query`` runs it
+    (:func:`hmic_graph.sparql.evaluation.solve`). Every query passes :func:`hmic_graph.sparql.guard.check_query`
     first: ``SERVICE`` and ``LOAD`` anywhere in the text, SPARQL Update, and
     ``FROM``/``FROM NAMED`` naming a graph outside the base are 403;
     ``default-graph-uri``/``named-graph-uri`` are 400; a malformed query is
@@ -85,7 +87,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.errors import HmicGraphError, InvalidQuery
 from hmic_graph.model.namespaces import DEFAULT_BASE, sparql_prefixes
 from hmic_graph.serve.backend import Backend, ServedStore
 from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache
@@ -266,13 +268,24 @@ class _QueryRunner:
         return self._forms.get(text)
 
     def _job(self, text: str, deadline: float) -> tuple[QueryForm, Outcome]:
+        from hmic_graph.sparql.catalogue import resolve_name_or_text
+        from hmic_graph.sparql.evaluation import engine_text
         from hmic_graph.sparql.guard import QueryRefused, check_query
 
         try:
-            checked = check_query(text, graph_namespaces=self.namespaces)
+            # A bare word is a bundled question's name, as for the CLI and the
+            # Python API; never a file on the server.
+            resolved = resolve_name_or_text(text)
+            # The question's text and, for a bundled one, the Oxigraph form that runs.
+            for checked in dict.fromkeys((resolved.text, engine_text(resolved))):
+                check_query(checked, graph_namespaces=self.namespaces)
         except QueryRefused as exc:
             raise ProtocolError(exc.message, status=exc.status) from None
-        reply = self.pool.run(checked.text, prefixes=self.prefixes, deadline=deadline)
+        except InvalidQuery as exc:
+            raise ProtocolError(exc.message, status=400) from None
+        reply = self.pool.run(
+            resolved.text, name=resolved.name, prefixes=self.prefixes, deadline=deadline
+        )
         return outcome_of(reply)
 
     async def run(self, text: str) -> tuple[QueryForm, Outcome]:

@@ -16,18 +16,22 @@ memory lives), lowers its priority, and says hello on standard output.
 Requests come one per line on standard input, answers go one per line to
 standard output, both JSON:
 
-* request: ``{"query": TEXT, "max_rows": N, "prefixes": {...}}``;
+* request: ``{"query": TEXT, "name": NAME, "max_rows": N, "prefixes": {...}}``
+  (``name`` the bundled question ``TEXT`` is, or ``null``);
 * answer: ``{"form": "SELECT", "variables": [...], "rows": [...]}`` (rows
   in the SPARQL JSON results term form), ``{"form": "ASK", "value": B}``,
   ``{"form": "CONSTRUCT", "triples": [[s, p, o], ...]}``, or
   ``{"error": MESSAGE, "status": HTTP_STATUS}``.
 
-Rows are read one at a time and reading stops at ``max_rows + 1``, so a
-large result never sits in memory whole; what the engine holds before the
-first row (a sort, an aggregate) is bounded by the memory cap, and the time
-it takes by the pool, which kills the process at the time limit. This
-module imports nothing from the web stack nor rdflib, so a worker starts in
-a fraction of a second.
+A query is evaluated by :func:`hmic_graph.sparql.evaluation.solve`, as the
+Python API and the CLI evaluate it: a bundled question in its Oxigraph
+form, the final ``ORDER BY`` in Python, so a question gives the same rows on
+every path. Rows are read one at a time and reading stops at
+``max_rows + 1``, so a large result never sits in memory whole; what the
+engine holds before the first row (a sort, an aggregate) is bounded by the
+memory cap, and the time it takes by the pool, which kills the process at
+the time limit. This module imports nothing from the web stack nor rdflib,
+so a worker starts in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -158,38 +162,19 @@ def _term(term: Any) -> dict[str, str]:
     return {"type": "literal", "value": str(term)}
 
 
-def _too_many(max_rows: int) -> dict[str, Any]:
-    return {"error": "too many", "status": 422, "max_rows": max_rows}
-
-
 def answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
     """Run one request on ``store`` (a :class:`pyoxigraph.Store`); see the module docstring."""
-    import pyoxigraph
+    from hmic_graph.sparql.catalogue import QueryText
+    from hmic_graph.sparql.evaluation import Constructed, TooManyRows, solve
 
     max_rows = int(request["max_rows"])
+    resolved = QueryText(request["query"], "text", name=request.get("name"))
     try:
-        result = store.query(request["query"], prefixes=dict(request.get("prefixes") or {}))
-        if isinstance(result, pyoxigraph.QueryBoolean):
-            return {"form": "ASK", "value": bool(result)}
-        if isinstance(result, pyoxigraph.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows: list[dict[str, dict[str, str]]] = []
-            for solution in result:
-                if len(rows) == max_rows:
-                    return _too_many(max_rows)
-                row: dict[str, dict[str, str]] = {}
-                for index, name in enumerate(variables):
-                    term = solution[index]
-                    if term is not None:
-                        row[name] = _term(term)
-                rows.append(row)
-            return {"form": "SELECT", "variables": variables, "rows": rows}
-        triples: list[list[dict[str, str]]] = []
-        for triple in result:
-            if len(triples) == max_rows:
-                return _too_many(max_rows)
-            triples.append([_term(triple.subject), _term(triple.predicate), _term(triple.object)])
-        return {"form": "CONSTRUCT", "triples": triples}
+        result = solve(
+            store, resolved, prefixes=dict(request.get("prefixes") or {}), max_rows=max_rows
+        )
+    except TooManyRows:
+        return {"error": "too many", "status": 422, "max_rows": max_rows}
     except SyntaxError as exc:
         place = _POSITION.match(exc.msg)
         if place is None:
@@ -198,6 +183,17 @@ def answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
         return {"error": f"malformed query at line {line}, column {column}: {reason}", "status": 400}
     except (OSError, RuntimeError, ValueError) as exc:
         return {"error": f"the query failed: {exc}", "status": 400}
+    if isinstance(result, bool):
+        return {"form": "ASK", "value": result}
+    if isinstance(result, Constructed):
+        triples = [[_term(term) for term in triple] for triple in result.triples]
+        return {"form": "CONSTRUCT", "triples": triples}
+    variables = list(result.variables)
+    rows = [
+        {name: _term(term) for name, term in zip(variables, terms, strict=True) if term is not None}
+        for terms in result.terms
+    ]
+    return {"form": "SELECT", "variables": variables, "rows": rows}
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -212,6 +208,9 @@ def main(argv: list[str]) -> int:
     sandbox = leave_network()  # first, while this process has a single thread
     config = json.loads(argv[0])
     import pyoxigraph
+
+    # Imported before the hello, so that a query's time limit never pays for it.
+    import hmic_graph.sparql.evaluation  # noqa: F401
 
     # Bytes, UTF-8 both ways: the locale's encoding may not hold every character.
     out = sys.stdout.buffer

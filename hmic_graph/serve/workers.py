@@ -203,9 +203,17 @@ class QueryPool:
             return sorted(worker.process.pid for worker in self._all)
 
     def run(
-        self, text: str, *, prefixes: Mapping[str, str], deadline: float
+        self,
+        text: str,
+        *,
+        prefixes: Mapping[str, str],
+        deadline: float,
+        name: str | None = None,
     ) -> dict[str, Any]:
         """Run ``text`` on a worker and give its answer (see :mod:`hmic_graph.serve.worker`).
+
+        :param name: the bundled question ``text`` is, which then runs in its
+            Oxigraph form (:func:`hmic_graph.sparql.evaluation.solve`).
 
         :raises ProtocolError: 503 when the pool is closed, too many queries
             wait, no worker was free by ``deadline``, the query ran past
@@ -247,7 +255,13 @@ class QueryPool:
             if worker.version != version:  # the store changed since the worker opened it
                 self._retire(worker)
                 worker = self._spawn(folder, version)
-            reply = self._ask(worker, text, prefixes, deadline)
+            request = {
+                "query": text,
+                "name": name,
+                "max_rows": settings.max_results,
+                "prefixes": dict(prefixes),
+            }
+            reply = self._ask(worker, request, deadline)
             if reply.get("error") == "memory":  # the worker said so and is exiting
                 self._retire(worker)
                 replacement = self._fresh()
@@ -274,10 +288,7 @@ class QueryPool:
             self._give_back(replacement if replacement is not None else worker)
         return reply
 
-    def _ask(
-        self, worker: _Worker, text: str, prefixes: Mapping[str, str], deadline: float
-    ) -> dict[str, Any]:
-        request = {"query": text, "max_rows": self.settings.max_results, "prefixes": dict(prefixes)}
+    def _ask(self, worker: _Worker, request: Mapping[str, Any], deadline: float) -> dict[str, Any]:
         reply = worker.ask(request, deadline)
         if worker.sandbox is not None and not self._warned:
             self._warned = True

@@ -30,7 +30,15 @@ from pathlib import Path
 from hmic_graph.model import resources
 from hmic_graph.model.errors import InvalidQuery, ResourceError
 
-__all__ = ["NamedQuery", "QueryText", "list_queries", "named_query", "oxigraph_form", "resolve"]
+__all__ = [
+    "NamedQuery",
+    "QueryText",
+    "list_queries",
+    "named_query",
+    "oxigraph_form",
+    "resolve",
+    "resolve_name_or_text",
+]
 
 _STEM = re.compile(r"^(cq\d+)-([a-z0-9-]+)$")
 # A bare word such as "quotes" or "cq2" is meant as a name, never as SPARQL.
@@ -119,6 +127,20 @@ def resolve(query: str | Path) -> QueryText:
             return QueryText(path.read_text(encoding="utf-8"), str(path), str(path))
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidQuery(f"cannot read query file: {exc}", path=path) from exc
+    return resolve_name_or_text(query)
+
+
+def resolve_name_or_text(query: str) -> QueryText:
+    """What ``query`` names, as :func:`resolve` reads it, but never a file: a bundled query or SPARQL text.
+
+    For queries from people who may not read the server's files (the
+    SPARQL endpoint): ``"/etc/x.rq"`` is text here, and malformed.
+
+    :raises InvalidQuery: a bare word that names no bundled query.
+
+    >>> resolve_name_or_text("quotes").name, resolve_name_or_text("q.rq").label
+    ('quotes', 'text')
+    """
     if _LOOKS_LIKE_NAME.match(query.strip()):
         named = named_query(query)
         return QueryText(named.text, repr(named.name), named.resource, named.name)

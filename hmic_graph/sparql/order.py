@@ -23,9 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from hmic_graph.rdf.terms import plain_value
-
-__all__ = ["final_order", "ordered_rows", "row_of"]
+__all__ = ["final_order", "ordered", "row_of"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _ORDER_TAIL = re.compile(
@@ -72,18 +70,18 @@ def final_order(text: str) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
     return text[: end + 1], keys
 
 
-def ordered_rows(
-    solutions: Iterable[Any], keys: list[tuple[int, bool]]
-) -> tuple[tuple[str | None, ...], ...] | None:
-    """The solutions as rows, sorted by ``keys`` (column, descending) as
-    SPARQL's ORDER BY does, or ``None`` when a key holds a term whose order
-    this code does not know (then Oxigraph must sort)."""
+def ordered(
+    solutions: Iterable[tuple[Any, ...]], keys: list[tuple[int, bool]]
+) -> tuple[list[tuple[Any, ...]], list[tuple[str | None, ...]]] | None:
+    """The solutions (tuples of terms) and their rows of plain values (:func:`row_of`),
+    both sorted by ``keys`` (column, descending) as SPARQL's ORDER BY does, or
+    ``None`` when a key holds a term whose order this code does not know (then
+    Oxigraph must sort)."""
     named = ox.NamedNode
     literal = ox.Literal
     datatypes: dict[int, str] = {}  # each key's literal datatype: one per key
-    keyed: list[tuple[tuple[Any, ...], tuple[str | None, ...]]] = []
-    for solution in solutions:
-        terms = tuple(solution)
+    keyed: list[tuple[tuple[Any, ...], tuple[str | None, ...], tuple[Any, ...]]] = []
+    for terms in solutions:
         row = row_of(terms)
         key: list[Any] = []
         for column, _ in keys:
@@ -100,7 +98,7 @@ def ordered_rows(
                 key += (2, value)
             else:
                 return None
-        keyed.append((tuple(key), row))
+        keyed.append((tuple(key), row, terms))
     if not any(descending for _, descending in keys):
         keyed.sort(key=_first)
     else:
@@ -110,7 +108,7 @@ def ordered_rows(
                 key=lambda entry, at=2 * position: entry[0][at : at + 2],  # type: ignore[misc]
                 reverse=keys[position][1],
             )
-    return tuple(row for _, row in keyed)
+    return [terms for _, _, terms in keyed], [row for _, row, _ in keyed]
 
 
 def _literal_key(term: Any, value: Any, datatypes: dict[int, str], column: int) -> Any:
@@ -134,7 +132,7 @@ def _literal_key(term: Any, value: Any, datatypes: dict[int, str], column: int) 
     return None
 
 
-def _first(entry: tuple[Any, Any]) -> Any:
+def _first(entry: tuple[Any, ...]) -> Any:
     return entry[0]
 
 
@@ -143,4 +141,19 @@ def row_of(terms: tuple[Any, ...]) -> tuple[str | None, ...]:
     try:
         return tuple([None if term is None else term.value for term in terms])
     except AttributeError:  # an RDF-star triple, which has no value
-        return tuple([plain_value(term) for term in terms])
+        return tuple([_plain_value(term) for term in terms])
+
+
+def _plain_value(term: Any) -> str | None:
+    """The plain string of a pyoxigraph term as a query row holds it (``None`` for unbound).
+
+    IRIs give their text, literals their lexical form, blank nodes their
+    label, and a triple term its N-Triples form.
+
+    >>> _plain_value(ox.NamedNode("https://schema.org/name")), _plain_value(None)
+    ('https://schema.org/name', None)
+    """
+    if term is None:
+        return None
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)

@@ -5,11 +5,10 @@
 query is resolved by :func:`hmic_graph.sparql.catalogue.resolve`, the
 model's prefixes are predeclared (:func:`hmic_graph.model.namespaces.sparql_prefixes`),
 bindings are checked by :func:`hmic_graph.sparql.query.checked_bindings` and
-passed as pyoxigraph ``substitutions`` (never pasted into the text), and a
-bundled question with an Oxigraph form runs in that form
-(:func:`~hmic_graph.sparql.catalogue.oxigraph_form`). :func:`evaluate` is the
-same up to pyoxigraph's own result object, for callers that write results
-themselves (the server).
+passed as pyoxigraph ``substitutions`` (never pasted into the text), and the
+query is evaluated by :func:`hmic_graph.sparql.evaluation.solve`, as the
+server's ``/sparql`` evaluates it (a bundled question in its Oxigraph form,
+the final ``ORDER BY`` in Python).
 
 The store's default graph is queried as it is: a release store keeps the
 union of its release graphs there (see :mod:`hmic_graph.store.oxigraph`).
@@ -29,8 +28,8 @@ from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.sparql import frames
-from hmic_graph.sparql.catalogue import QueryText, oxigraph_form, resolve
-from hmic_graph.sparql.order import final_order, ordered_rows, row_of
+from hmic_graph.sparql.catalogue import QueryText, resolve
+from hmic_graph.sparql.evaluation import Constructed, solve
 from hmic_graph.sparql.query import (
     BindingValue,
     QueryResult,
@@ -39,7 +38,7 @@ from hmic_graph.sparql.query import (
     is_update,
 )
 
-__all__ = ["evaluate", "run"]
+__all__ = ["run"]
 
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_]+)")
@@ -52,12 +51,16 @@ def run(
     bindings: Mapping[str, BindingValue] | None = None,
     limit: int | None = None,
     offset: int = 0,
+    max_rows: int | None = None,
 ) -> QueryResult:
     """Run ``query`` on ``db``'s default graph; rows as :func:`hmic_graph.sparql.query.query` gives them.
 
     :param limit: return at most this many rows of the ordered answer.
     :param offset: skip this many rows of the ordered answer first.
-    :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`.
+    :param max_rows: refuse an answer of more rows (or triples) than this,
+        reading no further than one past it (the server's bound on memory).
+    :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`;
+        :class:`~hmic_graph.sparql.evaluation.TooManyRows` past ``max_rows``.
 
     >>> db = ox.Store()
     >>> db.add(ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://schema.org/name"), ox.Literal("A")))
@@ -67,100 +70,29 @@ def run(
     check_page(limit, offset)
     resolved = query if isinstance(query, QueryText) else resolve(query)
     substitutions = _substitutions(resolved, bindings)
-    text = _engine_text(resolved)
     try:
-        # A final ORDER BY of plain variables is applied to the decoded rows
-        # (see hmic_graph.sparql.order) when every key is of a kind whose
-        # order is known there; otherwise Oxigraph sorts.
-        plan = final_order(text)
-        if plan is not None:
-            try:
-                result = _evaluate(db, plan[0], substitutions)
-            except SyntaxError:
-                result = None  # the whole text gives the right error below
-            if result is not None:
-                answer = _answer(result, plan[1])
-                if answer is not None:
-                    return answer.page(limit=limit, offset=offset)
-        answer = _answer(_evaluate(db, text, substitutions), ())
-        assert answer is not None
-        return answer.page(limit=limit, offset=offset)
+        answer = solve(
+            db, resolved, prefixes=sparql_prefixes(), substitutions=substitutions, max_rows=max_rows
+        )
     except SyntaxError as exc:
         raise _syntax_error(exc, resolved) from exc
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise InvalidQuery(f"query {resolved.label} failed: {exc}") from exc
-
-
-def evaluate(
-    db: ox.Store,
-    query: str | Path | QueryText,
-    *,
-    bindings: Mapping[str, BindingValue] | None = None,
-) -> Any:
-    """pyoxigraph's result of ``query`` on ``db``: ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``.
-
-    Rows come in the order of the query's ``ORDER BY`` as Oxigraph applies it.
-
-    :raises InvalidQuery: as :func:`run`.
-    """
-    resolved = query if isinstance(query, QueryText) else resolve(query)
-    substitutions = _substitutions(resolved, bindings)
-    try:
-        return _evaluate(db, _engine_text(resolved), substitutions)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, resolved) from exc
-    except (OSError, RuntimeError, ValueError, TypeError) as exc:
-        raise InvalidQuery(f"query {resolved.label} failed: {exc}") from exc
-
-
-def _engine_text(resolved: QueryText) -> str:
-    if resolved.name is not None:
-        form = oxigraph_form(resolved.name)
-        if form is not None:
-            return form
-    return resolved.text
-
-
-def _evaluate(db: ox.Store, text: str, substitutions: dict[Any, Any]) -> Any:
-    prefixes = sparql_prefixes()
-    try:
-        return db.query(text, prefixes=prefixes, substitutions=substitutions or None)
-    except RuntimeError as exc:
-        # Oxigraph substitutes only variables a SELECT projects; bind the
-        # others with a trailing VALUES clause, joined before the projection,
-        # of terms written by pyoxigraph (never raw text).
-        if not substitutions or "projection" not in str(exc):
-            raise
-        return db.query(text + _values_clause(substitutions), prefixes=prefixes)
-
-
-def _answer(result: Any, order: tuple[tuple[str, bool], ...]) -> QueryResult | None:
-    """The result as rows; sorted by ``order`` (variable, descending) if given.
-
-    ``None`` when ``order`` cannot be applied here (a variable is not
-    projected, or :func:`~hmic_graph.sparql.order.ordered_rows` does not know
-    how to order a key): the caller then lets Oxigraph sort.
-    """
-    if isinstance(result, ox.QueryBoolean):
-        answer = "true" if bool(result) else "false"
-        return QueryResult(("ask",), ((answer,),), ((frames.XSD_BOOLEAN,),))
-    if isinstance(result, ox.QueryTriples):
-        found = [(t.subject, t.predicate, t.object) for t in result]
+    if isinstance(answer, bool):
+        value = "true" if answer else "false"
+        result = QueryResult(("ask",), ((value,),), ((frames.XSD_BOOLEAN,),))
+    elif isinstance(answer, Constructed):
+        found = answer.triples
         triples = sorted({tuple(from_oxigraph(term) for term in triple) for triple in found})
-        return QueryResult(
+        result = QueryResult(
             ("subject", "predicate", "object"),
             tuple(tuple(str(term) for term in triple) for triple in triples),
             _kinds(found, 3),
         )
-    columns = tuple(v.value for v in result.variables)
-    if any(name not in columns for name, _ in order):
-        return None
-    solutions = [tuple(solution) for solution in result]
-    if not order:
-        rows: tuple[tuple[str | None, ...], ...] | None = tuple(map(row_of, solutions))
     else:
-        rows = ordered_rows(solutions, [(columns.index(name), desc) for name, desc in order])
-    return None if rows is None else QueryResult(columns, rows, _kinds(solutions, len(columns)))
+        width = len(answer.variables)
+        result = QueryResult(answer.variables, tuple(answer.rows), _kinds(answer.terms, width))
+    return result.page(limit=limit, offset=offset)
 
 
 def _kinds(solutions: list[tuple[Any, ...]], width: int) -> tuple[tuple[str, ...], ...]:
@@ -198,12 +130,6 @@ def _substitutions(
         except ValueError as exc:
             raise InvalidQuery(f"cannot bind ?{name}: {exc}") from exc
     return out
-
-
-def _values_clause(substitutions: Mapping[Any, Any]) -> str:
-    variables = " ".join(f"?{variable.value}" for variable in substitutions)
-    terms = " ".join(str(term) for term in substitutions.values())
-    return f"\nVALUES ({variables}) {{ ({terms}) }}\n"
 
 
 def _syntax_error(exc: SyntaxError, resolved: QueryText) -> InvalidQuery:
