@@ -698,3 +698,57 @@ def test_a_name_read_from_inside_a_known_body_begins_after_and() -> None:
     assert "Kent Police" in named
     assert "South of Weald Ambulance Service NHS Trust" in named
     assert not any(n.startswith("Police and") for n in named)
+
+
+# Report titles: more shapes around an unquoted title with a subtitle.
+
+
+def test_a_title_opening_a_sentence_before_is_published_or_looked_at() -> None:
+    assert _titles("Calm Roads 2031/32: An inspection of Kent Police is published today.\n") == [
+        "Calm Roads 2031/32: An inspection of Kent Police"
+    ]
+    assert _titles(
+        "A Quiet Harm: an inspection of the police response to fraud looked at how forces "
+        "protect victims.\n"
+    ) == ["A Quiet Harm: an inspection of the police response to fraud"]
+
+
+def test_in_a_title_then_the_inspectorate_by_its_full_name() -> None:
+    assert _titles(
+        "In Call Handling Inspection 2031: Kent Police, His Majesty's Inspectorate of "
+        "Constabulary estimates that most calls are answered.\n"
+    ) == ["Call Handling Inspection 2031: Kent Police"]
+
+
+def test_a_title_with_a_colon_straight_after_the_national_report() -> None:
+    assert _titles("It is published alongside HMIC's national report Calm Roads: Revisited.\n") == [
+        "Calm Roads: Revisited"
+    ]
+
+
+def test_set_out_in_a_title_then_and() -> None:
+    assert _titles(
+        "The findings are set out in Safer Roads in Kent: 2031 and the other grades will follow.\n"
+    ) == ["Safer Roads in Kent: 2031"]
+
+
+def test_an_assessment_in_apposition_ending_the_sentence() -> None:
+    assert _titles(
+        "The chief inspector laid his annual assessment, State of the Roads: The Annual "
+        "Assessment of Roads Policing 2031.\n"
+    ) == ["State of the Roads: The Annual Assessment of Roads Policing 2031"]
+    assert _titles(
+        "The inspectorate's assessment, Calm Roads: effectiveness, efficiency and "
+        "legitimacy 2031 – Kent Police, was published today.\n"
+    ) == ["Calm Roads: effectiveness, efficiency and legitimacy 2031 – Kent Police"]
+
+
+def test_a_report_word_then_was_and_a_quoted_title() -> None:
+    assert _titles("The 2030 review of roads policing was 'Calm Roads: A Baseline'.\n") == [
+        "Calm Roads: A Baseline"
+    ]
+    assert _titles("The review of the scheme was 'very effective'.\n") == []
+
+
+def test_a_place_and_a_colon_opening_a_sentence_is_no_title() -> None:
+    assert _titles("Kent Police: the report is published today.\n") == []

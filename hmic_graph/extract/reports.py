@@ -22,6 +22,11 @@ _QUOTED = re.compile(
     r")(?![A-Za-z])"
 )
 _TITLE_GROUPS = ("single", "curly_single", "double", "curly_double")
+# "The 2010 review of X was 'Title: Sub'": a report word is the subject the title names.
+_NAMED_AS_REPORT = re.compile(
+    r"\b(?:report|review|inspection|assessment|study|audit|inquiry)\b[^,;.:]{0,50}\b(?:was|is)\s*$",
+    re.IGNORECASE,
+)
 _THEN_PUBLISHED = re.compile(r"^\s*,?\s*(?:was\s+|is\s+|were\s+|are\s+)?(?:published|available)\b")
 # Between two titles of one list: "'A', 'B' and 'C'".
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and)\s*$")
@@ -104,6 +109,10 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                 or ctx.lexicon.report_nouns.search(near_after)
                 or _THEN_PUBLISHED.match(after)
                 or in_list
+                or (
+                    _NAMED_AS_REPORT.search(before)
+                    and _looks_like_title(match.group(group), "the report ")
+                )
             ):
                 continue
             previous_end = match.end()
@@ -281,7 +290,9 @@ def _looks_like_title(piece: str, before: str) -> bool:
 # inspection found that …"): the words before them must read as a title.
 _LOOSE_END = re.compile(
     r"\s+(?:found\s+(?:a|an|that)|was\s+(?:carried\s+out|conducted))\b"
-    r"|,\s+(?:HMIC\w*|inspectors|the\s+inspectorate)\s+(?:examined|found|looked|inspected|considered)\b"
+    r"|,\s+(?:HMIC\w*|inspectors|the\s+inspectorate)\s+(?:examined|found|looked|inspected|considered|estimates)\b"
+    r"|,\s+(?:Her|His)\s+Majesty['’]s\s+Inspectorate\b"
+    r"|\s+(?:is|was|has\s+been)\s+published\b|\s+look(?:s|ed)\s+at\b"
 )
 
 
