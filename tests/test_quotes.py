@@ -207,3 +207,35 @@ def test_she_went_on_to_say_introduces_the_next_paragraph() -> None:
         'She went on to say:\n\n"There is more to do on victims."\n'
     )
     assert _said(text)[1] == (("Ann Roe",), "There is more")
+
+
+def test_speech_in_straight_single_marks_left_open_for_the_next_paragraph() -> None:
+    text = (
+        "HM Inspector of Constabulary Jane Doe said: 'Kent has real strengths, particularly "
+        "in how it tackles burglary.\n\n"
+        "'It must now give the same attention to vulnerable victims.'\n"
+    )
+    assert _said(text) == [(("Jane Doe",), "Kent has real"), (("Jane Doe",), "It must now")]
+
+
+def test_an_apostrophe_in_a_single_marked_paragraph_left_open_is_still_speech() -> None:
+    text = "Jane Doe, HM Inspector of Constabulary, said: 'The force's progress is real.\n"
+    assert _said(text) == [(("Jane Doe",), "The force's progress")]
+
+
+def test_two_people_said_in_a_joint_statement_then_quote_paragraphs() -> None:
+    text = (
+        "Ofsted's regional director for the North, Ann Roe, and HM Inspector of "
+        "Constabulary Jane Doe said in a joint statement:\n\n"
+        '"Agencies in Kent share an understanding of neglect.\n\n'
+        '"The challenge now is to act on every referral."\n'
+    )
+    assert _said(text) == [
+        (("Ann Roe", "Jane Doe"), "Agencies in Kent"),
+        (("Ann Roe", "Jane Doe"), "The challenge now"),
+    ]
+
+
+def test_a_report_said_in_a_statement_names_no_speaker() -> None:
+    text = 'The report said in a summary:\n\n"Most victims are satisfied with the service."\n'
+    assert all(speakers == () for speakers, _ in _said(text))

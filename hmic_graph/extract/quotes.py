@@ -68,7 +68,11 @@ def _patterns(verbs: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     )
     intro = re.compile(rf"^(?P<phrase>.+?)\s+{verb}(?:\s+that)?\s*[:,]?\s*$", re.DOTALL)
     inverted = re.compile(rf"^{verb}\s+(?P<phrase>.+?)\s*:\s*$", re.DOTALL)
-    told = re.compile(rf"^(?P<phrase>.+?)\s+{verb}\s+(?:the\s+)?[a-z]+\s*:\s*$", re.DOTALL)
+    # "NAME told the committee:", "NAME and NAME said in a joint statement:".
+    told = re.compile(
+        rf"^(?P<phrase>.+?)\s+{verb}\s+(?:(?:in|to)\s+)?(?:(?:the|a|an)\s+)?(?:[a-z]+\s+){{0,2}}[a-z]+\s*:\s*$",
+        re.DOTALL,
+    )
     return after, intro, inverted, told
 
 
@@ -140,7 +144,11 @@ def _single_mark_opens(para: str, index: int) -> bool:
         return True
     after_colon = para[:index].rstrip()[-1:] == ":"
     if para[index] == "'":
-        return after_colon and bool(re.search(r"[.!?]'\s*$", para[index:]))
+        # Speech left open for the next paragraph ("NAME said: 'We are pleased.")
+        # holds no other straight single mark than apostrophes inside words.
+        rest = para[index + 1 :]
+        left_open = re.search(r"[.!?]\s*$", rest) and not re.search(r"(?<!\w)'|'(?!\w)", rest)
+        return after_colon and bool(re.search(r"[.!?]'\s*$", para[index:]) or left_open)
     return para[:index].rstrip()[-1:] in (":", ".", "!", "?")
 
 
