@@ -239,3 +239,22 @@ def test_two_people_said_in_a_joint_statement_then_quote_paragraphs() -> None:
 def test_a_report_said_in_a_statement_names_no_speaker() -> None:
     text = 'The report said in a summary:\n\n"Most victims are satisfied with the service."\n'
     assert all(speakers == () for speakers, _ in _said(text))
+
+
+def _posts(text: str) -> set[tuple[str, tuple[str, ...]]]:
+    return {(p.label, p.holders) for p in extract_release(HEAD + text).posts}
+
+
+def test_who_is_before_a_post_is_no_part_of_it() -> None:
+    text = (
+        "Jane Doe, who is HM Inspector of Constabulary for the Northern Region, said:\n\n"
+        '"The force has improved."\n'
+    )
+    assert _posts(text) == {("HM Inspector of Constabulary for the Northern Region", ("Jane Doe",))}
+
+
+def test_a_two_word_owner_before_a_post_is_one_post() -> None:
+    text = 'East Kent\'s Police and Crime Commissioner, Ann Roe, said:\n\n"We welcome the report."\n'
+    labels = {label for label, _ in _posts(text)}
+    assert "East Kent's Police and Crime Commissioner" in labels
+    assert "Kent's Police and Crime Commissioner" not in labels

@@ -347,6 +347,10 @@ class People:
         for part, at in parts:
             if part.startswith(("The ", "the ")) and self.is_post(part):
                 part, at = part[4:], at + 4
+            # "NAME, who is POST, said": the relative clause is no part of the post.
+            relative = re.match(r"who\s+(?:is|was|has\s+been)\s+(?:the\s+)?", part)
+            if relative and self.is_post(part[relative.end() :]):
+                part, at = part[relative.end() :], at + relative.end()
             # "The force's deputy chief constable": the owner is no part of the post.
             owner = re.match(r"(?i:force|constabulary|service|inspectorate)['’]s\s+", part)
             if owner and self.is_post(part[owner.end() :]):

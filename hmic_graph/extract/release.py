@@ -356,7 +356,17 @@ def _posts(ctx: ReleaseContext, speakers: list[Speaker]) -> list[Post]:
                     (slugify(label), organisation),
                     Post(label, organisation, (), Span(start, start + len(label))),
                 )
-    return list(posts.values())
+    # "Mercia's Police and Crime Commissioner" read inside "West Mercia's …" for the
+    # same holder is the longer post.
+    return [
+        post
+        for post in posts.values()
+        if not post.holders
+        or not any(
+            other.label.endswith(" " + post.label) and set(post.holders) <= set(other.holders)
+            for other in posts.values()
+        )
+    ]
 
 
 def _organisations(
