@@ -1,4 +1,9 @@
-"""What the HTML pages show, as plain data: entity pages, the index and evidence in context.
+"""What the generic HTML pages show, as plain data: entity pages and the index.
+
+The views themselves, :class:`~hmic_graph.serve.views.Link` and the text
+helpers are in :mod:`hmic_graph.serve.views` (named here too, for callers
+that import them from here); the readable pages of a release, a force and a
+person in :mod:`hmic_graph.serve.profiles`.
 
 Nothing here writes HTML: the templates do, with autoescaping, so every
 string below is raw text (a quote containing ``<script>`` stays that text
@@ -11,7 +16,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from rdflib import Graph, Literal, URIRef
@@ -19,8 +23,22 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from hmic_graph.model.namespaces import HMIC, OA, PREFIXES, SCHEMA
+from hmic_graph.serve import profiles
 from hmic_graph.serve.backend import Backend
 from hmic_graph.serve.cache import VersionedCache
+from hmic_graph.serve.views import (
+    EntityView,
+    EvidenceView,
+    FactView,
+    IncomingGroup,
+    IndexSection,
+    IndexView,
+    Link,
+    ReleaseRow,
+    ValueView,
+    sentence_context,
+    shorten,
+)
 
 __all__ = [
     "EntityPages",
@@ -103,117 +121,6 @@ _MAX_INCOMING = 2000
 _MAX_PER_GROUP = 200
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """Something to link to.
-
-    :param text: the link text (a name, or a short form of the IRI).
-    :param iri: the full IRI (shown as the link's title).
-    :param href: where the link goes: a local ``/id/...`` path, an ``/ontology#...``
-        anchor, an outside ``http(s)`` IRI, or ``None`` for no link.
-    """
-
-    text: str
-    iri: str
-    href: str | None
-
-    @property
-    def local(self) -> bool:
-        """Whether the link stays on this server."""
-        return self.href is not None and self.href.startswith("/")
-
-
-@dataclass(frozen=True, slots=True)
-class ValueView:
-    """One value of a fact: a link, or a literal with its datatype or language."""
-
-    link: Link | None = None
-    text: str = ""
-    note: str = ""
-    long: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FactView:
-    """One property of an entity with all its values."""
-
-    predicate: Link
-    curie: str
-    values: list[ValueView]
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceView:
-    """Where an extracted fact was read: the sentence around the span, the span itself marked.
-
-    ``before + exact + after`` is a stretch of the release text;
-    ``clipped_before``/``clipped_after`` say whether it was cut short.
-    ``matches`` is false when ``oa:exact`` differs from the release text at
-    ``[start:end]`` (then only ``exact`` is shown).
-    """
-
-    selector: Link
-    release: Link
-    start: int
-    end: int
-    before: str
-    exact: str
-    after: str
-    clipped_before: bool
-    clipped_after: bool
-    matches: bool
-
-
-@dataclass(frozen=True, slots=True)
-class IncomingGroup:
-    """Entities that point at this one with one predicate, e.g. releases that mention it."""
-
-    label: str
-    predicate: Link
-    curie: str
-    links: list[Link]
-    more: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class EntityView:
-    """Everything an entity page shows."""
-
-    iri: str
-    title: str
-    types: list[Link]
-    facts: list[FactView]
-    evidence: list[EvidenceView]
-    incoming: list[IncomingGroup]
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class IndexSection:
-    """One list of the index page."""
-
-    anchor: str
-    heading: str
-    links: list[Link]
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseRow:
-    """One release on the index page."""
-
-    link: Link
-    number: str
-    issued: str
-
-
-@dataclass(frozen=True, slots=True)
-class IndexView:
-    """Everything the index page shows."""
-
-    sections: list[IndexSection]
-    releases: list[ReleaseRow] = field(default_factory=list)
-
-
 # --- paths and IRIs ------------------------------------------------------------------
 
 
@@ -256,51 +163,6 @@ def local_path(base: str, iri: str) -> str | None:
         return None
     rest = iri[len(base) :]
     return "/id/" + rest if _well_formed(rest) else None
-
-
-def sentence_context(
-    text: str, start: int, end: int, *, window: int = 320
-) -> tuple[str, str, str, bool, bool]:
-    """The span ``text[start:end]`` with the rest of its sentence(s) around it.
-
-    Expands left to just after the previous sentence end (``.``, ``!`` or
-    ``?``, possibly followed by a closing quote or bracket, then white space)
-    or line break, and right to the end of the sentence the span ends in,
-    looking at most ``window`` characters either way.
-
-    :returns: ``(before, exact, after, clipped_before, clipped_after)``.
-
-    >>> sentence_context("One. Two three four. Five.", 9, 14)[:3]
-    ('Two ', 'three', ' four.')
-    """
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    floor = max(0, start - window)
-    left = floor
-    for match in _SENTENCE_BREAK.finditer(text, floor, start):
-        left = match.end()
-    if left == floor and floor > 0 and "\n" not in text[floor:start]:
-        clipped_before = True
-    else:
-        clipped_before = False
-    # If the span itself ends a sentence, stop there.
-    if end > start and (text[end - 1] in _ENDERS or text[end - 1] == "\n"):
-        right, clipped_after = end, False
-    else:
-        ceiling = min(len(text), end + window)
-        found = _SENTENCE_END.search(text, end, ceiling)
-        if found is not None:
-            right, clipped_after = found.end(), False
-        else:
-            right, clipped_after = ceiling, ceiling < len(text)
-    before = text[left:start].lstrip()
-    after = text[end:right].rstrip()
-    return before, text[start:end], after, clipped_before, clipped_after
-
-
-_ENDERS = ".!?"
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n+")
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)|(?=\n)")
 
 
 # --- the views --------------------------------------------------------------------
@@ -594,8 +456,6 @@ class EntityPages:
         (:mod:`hmic_graph.serve.profiles`) with the generic facts below it;
         anything else gets the generic page.
         """
-        from hmic_graph.serve import profiles
-
         kind = profiles.page_kind(description.objects(iri, RDF.type))
         view = self.entity(iri, description, incoming=not kind)
         if kind == "release":
@@ -777,12 +637,6 @@ def _best_literal(values: Iterable[Node]) -> str:
         return ""
     literals.sort(key=lambda v: (v.language not in (None, "en"), str(v)))
     return str(literals[0]).strip()
-
-
-def shorten(text: str, limit: int = 90) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis: a label for a long text."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _outside_href(iri: str) -> str | None:

@@ -1,0 +1,301 @@
+"""The release page: the article in full, every extracted span highlighted by kind and
+linking to its node, and what the graph says about the release beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.term import Node
+
+from hmic_graph.model.namespaces import HMIC, SCHEMA
+from hmic_graph.serve.profiles.common import (
+    _KIND_OF_TYPE,
+    KINDS,
+    Facts,
+    Finding,
+    Highlight,
+    Inspection,
+    Kind,
+    QuoteRow,
+    Segment,
+    _by_position,
+    _facts,
+    _first_iri,
+    _inspections,
+    _iris,
+    _join,
+    _one,
+    _sorted_links,
+    _subjects,
+    _text_labels,
+    segments,
+)
+from hmic_graph.serve.views import Link
+
+if TYPE_CHECKING:
+    from hmic_graph.serve.pages import EntityPages
+
+# --- the release page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """One kind in the legend, with how many of its spans the text has."""
+
+    kind: Kind
+    count: int
+
+
+
+
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    """Everything a release page shows besides the generic facts."""
+
+    headline: str
+    issued: str
+    number: str
+    segments: list[Segment]
+    legend: list[LegendEntry]
+    about: list[Link]
+    publishers: list[Link]
+    inspections: list[Inspection]
+    strengths: list[Finding]
+    improvements: list[Finding]
+    other_findings: list[Finding]
+    quotes: list[QuoteRow]
+    reports: list[Link]
+    alliances: list[Link]
+    partners: list[Link]
+    contacts: list[tuple[Link, str]]
+    mentions: list[Link]
+    unplaced: int = 0
+
+
+#: What is read about the parts of a release (its quotes, findings, inspections, ...).
+_PART_FACTS: tuple[URIRef, ...] = (
+    RDF.type,
+    SCHEMA.text,
+    SCHEMA.description,
+    SCHEMA.spokenByCharacter,
+    SCHEMA.telephone,
+    HMIC.inspectedBody,
+    HMIC.inspectionKind,
+    HMIC.judgement,
+)
+#: What is read about the things a release names: shared nodes with many
+#: statements (an inspectorate has a contact point per release), so only these.
+_NAMED_FACTS: tuple[URIRef, ...] = (RDF.type, SCHEMA.name, SCHEMA.alternateName)
+_SELECTORS = (
+    "SELECT ?selector ?node ?start ?end WHERE { "
+    "?selector <http://purl.org/dc/terms/source> ?release ; "
+    "<http://www.w3.org/ns/oa#start> ?start ; <http://www.w3.org/ns/oa#end> ?end . "
+    "?node <https://w3id.org/hmic-graph/ontology#evidence> ?selector }"
+)
+_RELEASE_FACTS: tuple[URIRef, ...] = (
+    SCHEMA.headline,
+    DCTERMS.issued,
+    HMIC.releaseNumber,
+    SCHEMA.articleBody,
+    HMIC.about,
+    SCHEMA.mentions,
+    DCTERMS.publisher,
+)
+
+
+def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
+    """The view of the page of the press release ``release``.
+
+    Read with pattern lookups and batched fact lookups (a few milliseconds
+    on a store of 1,000 releases), not with joins over the whole store.
+    """
+    head = pages.backend.objects_of(release, _RELEASE_FACTS)
+    body = _one(head[SCHEMA.articleBody])
+    about, mentioned = _iris(head[HMIC.about]), _iris(head[SCHEMA.mentions])
+    parts = sorted(
+        {
+            *_subjects(pages, PROV.wasDerivedFrom, release),
+            *_subjects(pages, SCHEMA.isPartOf, release),
+        },
+        key=str,
+    )
+    # Every selector into the release text, where it points and what it is evidence for.
+    positions: dict[URIRef, tuple[str, str]] = {}
+    evidence_of: dict[URIRef, list[URIRef]] = {}
+    for row in _join(pages, _SELECTORS, release=[release]):
+        selector, node = row["selector"], row["node"]
+        if isinstance(selector, URIRef) and isinstance(node, URIRef):
+            positions[selector] = (str(row["start"]), str(row["end"]))
+            evidence_of.setdefault(selector, []).append(node)
+    selectors = sorted(positions, key=str)
+    evidenced = {node for nodes in evidence_of.values() for node in nodes}
+    facts = _facts(pages, parts, _PART_FACTS)
+    speakers = {s for values in facts.values() for s in _iris(values[SCHEMA.spokenByCharacter])}
+    # One lookup per named node, not a batch: a batch reads every statement of
+    # each node, and an inspectorate has thousands (a contact point per release).
+    # Named nodes recur on many pages, so what is read is kept (per store version).
+    kept: dict[URIRef, dict[URIRef, list[Node]]] = pages.kept("named-facts", dict)
+    named = {}
+    for node in sorted({*about, *mentioned, *evidenced, *speakers} - set(facts), key=str):
+        found = kept.get(node)
+        if found is None:
+            found = kept[node] = pages.backend.objects_of(node, _NAMED_FACTS)
+        named[node] = found
+    facts.update(
+        {node: {p: values.get(p, []) for p in _PART_FACTS} for node, values in named.items()}
+    )
+    names = {
+        node: [*values[SCHEMA.name], *values[SCHEMA.alternateName]]
+        for node, values in named.items()
+    }
+    inspections = [n for n in parts if HMIC.Inspection in facts[n][RDF.type]]
+    texts = [n for n in parts if _types_of(facts, n) & {HMIC.Quote, HMIC.Finding}]
+    iris: set[Node] = {release, *facts, *_iris(head[DCTERMS.publisher])}
+    iris -= set(texts)
+    for node in inspections:
+        for predicate in (HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement):
+            iris.update(facts[node][predicate])
+    known = {**pages.labels_of(iris), **_text_labels(facts, texts)}
+
+    def link(iri: URIRef) -> Link:
+        return pages.link(iri, known)
+
+    def types(node: URIRef) -> set[Node]:
+        return set(facts[node][RDF.type]) if node in facts else set()
+
+    # Spans from evidence selectors, the kind from the type of the node they are evidence for.
+    highlights: dict[tuple[int, int, str], Highlight] = {}
+    unplaced = 0
+    for selector in selectors:
+        try:
+            start, end = (int(position) for position in positions[selector])
+        except ValueError:
+            continue
+        for node in evidence_of[selector]:
+            kind = _kind_of(types(node))
+            if not kind:
+                continue
+            if not 0 <= start < end <= len(body):
+                unplaced += 1
+                continue
+            target = link(node)
+            highlights.setdefault(
+                (start, end, str(node)),
+                Highlight(start, end, kind, target, f"{kind}: {target.text}"),
+            )
+    # Spans from names: the organisations and people the release names, where the text has them.
+    for entity in sorted({*about, *mentioned, *speakers}, key=str):
+        kind = _kind_of(types(entity))
+        if kind not in ("force", "person", "partner", "alliance", "report"):
+            continue
+        target = link(entity)
+        for start, end in _occurrences(body, (str(n) for n in names.get(entity, []))):
+            highlights.setdefault(
+                (start, end, str(entity)),
+                Highlight(start, end, kind, target, f"{kind}: {target.text}"),
+            )
+    placed = sorted(highlights.values(), key=lambda h: (h.start, h.end, h.link.iri))
+    counts = {k.key: 0 for k in KINDS}
+    for highlight in placed:
+        counts[highlight.kind] += 1
+
+    def of_type(nodes: Iterable[URIRef], cls: URIRef) -> list[URIRef]:
+        return [n for n in nodes if cls in types(n)]
+
+    def findings(cls: URIRef | None) -> list[Finding]:
+        chosen = [
+            n
+            for n in of_type(parts, HMIC.Finding)
+            if (
+                cls in types(n)
+                if cls is not None
+                else not types(n) & {HMIC.Strength, HMIC.AreaForImprovement}
+            )
+        ]
+        return [
+            Finding(link(n), _one(facts[n][SCHEMA.description]))
+            for n in sorted(chosen, key=_by_position)
+        ]
+
+    quotes = [
+        QuoteRow(
+            link(n),
+            link(speaker) if (speaker := _first_iri(facts[n][SCHEMA.spokenByCharacter])) else None,
+            _one(facts[n][SCHEMA.text]),
+        )
+        for n in sorted(of_type(parts, HMIC.Quote), key=_by_position)
+    ]
+    contacts = [
+        (link(n), _one(facts[n][SCHEMA.telephone]))
+        for n in sorted(of_type(parts, HMIC.ContactPoint), key=_by_position)
+    ]
+    cited = {*mentioned, *evidenced}
+    return ReleaseView(
+        headline=_one(head[SCHEMA.headline]) or pages.label(release),
+        issued=_one(head[DCTERMS.issued]),
+        number=_one(head[HMIC.releaseNumber]),
+        segments=segments(body, placed),
+        legend=[LegendEntry(k, counts[k.key]) for k in KINDS],
+        about=_sorted_links(link(n) for n in about),
+        publishers=_sorted_links(link(n) for n in _iris(head[DCTERMS.publisher])),
+        inspections=_inspections(
+            [(n, release) for n in inspections], facts, {release: _one(head[DCTERMS.issued])}, link
+        ),
+        strengths=findings(HMIC.Strength),
+        improvements=findings(HMIC.AreaForImprovement),
+        other_findings=findings(None),
+        quotes=quotes,
+        reports=_sorted_links(link(n) for n in of_type(cited, HMIC.Report)),
+        alliances=_sorted_links(link(n) for n in of_type({*cited, *parts}, HMIC.StrategicAlliance)),
+        partners=_sorted_links(link(n) for n in of_type(mentioned, HMIC.PartnerOrganization)),
+        contacts=contacts,
+        mentions=_sorted_links(
+            link(n)
+            for n in mentioned
+            if not types(n) & {HMIC.Report, HMIC.PartnerOrganization, HMIC.StrategicAlliance}
+        ),
+        unplaced=unplaced,
+    )
+
+
+def _types_of(facts: Facts, node: URIRef) -> set[Node]:
+    """The ``rdf:type`` values read for ``node`` (none if it was not read)."""
+    return set(facts[node].get(RDF.type, [])) if node in facts else set()
+
+
+
+
+
+
+def _kind_of(types: Iterable[Node]) -> str:
+    found = set(types)
+    return next((kind for cls, kind in _KIND_OF_TYPE if cls in found), "")
+
+
+def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where any of ``names`` occurs in ``text`` as whole words, longest names first, no overlaps."""
+    taken: list[tuple[int, int]] = []
+    for name in sorted(
+        {n.strip() for n in names if len(n.strip()) > 2}, key=lambda n: (-len(n), n)
+    ):
+        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            span = match.span()
+            if not any(span[0] < end and start < span[1] for start, end in taken):
+                taken.append(span)
+    return sorted(taken)
+
+
+
+
+
+
