@@ -752,3 +752,38 @@ def test_a_report_word_then_was_and_a_quoted_title() -> None:
 
 def test_a_place_and_a_colon_opening_a_sentence_is_no_title() -> None:
     assert _titles("Kent Police: the report is published today.\n") == []
+
+
+def test_together_with_a_force_running_something_is_an_alliance() -> None:
+    assert _alliances("Together with Essex Police, the force runs a serious crime unit.") == {
+        ("essex-police", "kent-police")
+    }
+    assert _alliances("The force runs a roads unit together with Essex Police.") == {
+        ("essex-police", "kent-police")
+    }
+    assert _alliances("Together with Essex Police, the force was inspected in 2014.") == set()
+
+
+def test_its_service_is_shared_with_and_works_with_its_neighbours() -> None:
+    assert _alliances("Its firearms training is shared with Essex and Surrey.") == {
+        ("essex-police", "kent-police", "surrey-police")
+    }
+    assert _alliances("It shares a control room with its neighbours, Essex and Surrey.") == {
+        ("essex-police", "kent-police", "surrey-police")
+    }
+    assert _alliances("Kent Police works with its neighbours Essex and Surrey on roads.") == {
+        ("essex-police", "kent-police", "surrey-police")
+    }
+    assert _alliances("Information is shared with Essex Police.") == set()
+    assert _alliances("Crime is lower than in its neighbours Essex and Surrey.") == set()
+
+
+def test_pools_resources_with_a_force() -> None:
+    assert _alliances("The force pools resources with Essex Police.") == {
+        ("essex-police", "kent-police")
+    }
+    assert _alliances("The force pools resources with councils in Essex.") == set()
+
+
+def test_a_police_and_fire_collaboration_is_no_alliance() -> None:
+    assert _alliances("The force shares a headquarters with Kent Fire and Rescue Service.") == set()

@@ -154,7 +154,7 @@ def _alliance_forces(ctx: ReleaseContext, sentence: Span, cue: int) -> list[str]
         paired = any(
             re.fullmatch(r"\s*(?:,|and|&|/)\s*", ctx.text[e:start]) for e in counted if e <= start
         )
-        joined = start > cue and re.search(r"(?<!compared )\b(?:with|neighbours)\s+$", before)
+        joined = start > cue and re.search(r"(?<!compared )\b(?:with|neighbours,?|forces,?)\s+$", before)
         slashed = ctx.text[end : end + 1] == "/" or ctx.text[start - 1 : start] == "/"
         if place.key in known or paired or joined or slashed:
             forces.append(place.key)
