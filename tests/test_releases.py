@@ -1,8 +1,9 @@
 """Our own corpus of varied releases (tests/releases/, fictional text written
 for testing): every release gives a conforming graph and the same records
 twice; extraction quality is held above a floor per split (dev, test and,
-since the second and third passes of issue 12 tuned on them, fresh and
-fresh2; fresh3/ is only ever measured, by the lead, and never opened here)."""
+since the second, third and fourth passes of issue 12 tuned on them, fresh,
+fresh2 and fresh3; fresh4/ is only ever measured, by the lead, and never opened
+here)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ FLOORS = {
     "fresh": {"f1": 0.99, "precision": 0.99, "category_f1": 0.97},
     # Tuned on since the third pass of issue 12 (its first run is in fresh2/README.md).
     "fresh2": {"f1": 0.99, "precision": 0.99, "category_f1": 0.95},
+    # Tuned on since the fourth pass of issue 12 (its first run is in fresh3/README.md).
+    "fresh3": {"f1": 0.98, "precision": 0.99, "category_f1": 0.93},
 }
 
 
