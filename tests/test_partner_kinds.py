@@ -195,3 +195,16 @@ def test_adjectives_of_staff_are_no_kinds() -> None:
     assert _labels("Officers work alongside experienced staff and volunteer groups") == [
         "volunteer group"
     ]
+
+
+def test_hubs_and_surgeries_are_heads_and_doctors_is_a_possessive_in_a_kind() -> None:
+    text = "reports passed on by doctors' surgeries and the county's multi-agency safeguarding hubs"
+    assert _labels(text) == ["doctors' surgery", "multi-agency safeguarding hub"]
+
+
+def test_workers_a_named_body_funds_are_no_kind() -> None:
+    assert _labels("Weald District Council, which funds two mediation workers, said") == []
+
+
+def test_a_service_provided_by_a_named_body_is_no_kind() -> None:
+    assert _labels("Health care is provided by Weald Health Partnership Ltd.") == []

@@ -92,7 +92,7 @@ def _rules() -> _Rules:
         workers=frozenset(raw["worker_heads"]),
         served_before=re.compile(
             r"\b(?:" + "|".join(_phrase(c) for c in raw["served_not_partner"]["before"]) + r")"
-            r"\s+(?:the\s+|its\s+|local\s+)?$",
+            r"\s+(?:(?:the|its|local|two|three|four|five|six|several|some)\s+)?$",
             re.IGNORECASE,
         ),
         served_after=re.compile(
