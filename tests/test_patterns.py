@@ -787,3 +787,11 @@ def test_pools_resources_with_a_force() -> None:
 
 def test_a_police_and_fire_collaboration_is_no_alliance() -> None:
     assert _alliances("The force shares a headquarters with Kent Fire and Rescue Service.") == set()
+
+
+def test_it_grades_the_force_with_grades_joined() -> None:
+    release = _read(
+        "Kent Police praised\n\nIt grades the force good for effectiveness, good for "
+        "efficiency and outstanding for legitimacy.\n"
+    )
+    assert _grades(release) == ["good", "outstanding"]

@@ -15,7 +15,7 @@ from hmic_graph.extract.dates import parse_date
 from hmic_graph.extract.segment import BlockKind, sentences
 
 _GRADE_CONTEXT = re.compile(
-    r"(?:\b(?:graded|judged|rated|assessed)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"
+    r"(?:\b(?:graded|judged|rated|assessed|grades|judges)\s+(?:\S+\s+){0,4}?(?:as\s+)?(?:an?\s+)?$"
     r"|\b(?:found\s+to\s+be|been|is|was|are|were|remains|remain)\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?$"
     # A verdict in a headline: "X: crime recording now good".
     r"|\b(?-i:[A-Z])[\w'’-]*:\s+(?:[a-z-]+\s+){1,3}now\s+$"
