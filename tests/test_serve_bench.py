@@ -274,7 +274,9 @@ class SlowPool:
         self.runs = 0
         self.lock = threading.Lock()
 
-    def run(self, text: str, *, prefixes: Mapping[str, str], deadline: float) -> dict[str, Any]:
+    def run(
+        self, text: str, *, prefixes: Mapping[str, str], deadline: float, name: str | None = None
+    ) -> dict[str, Any]:
         with self.lock:
             self.runs += 1
         time.sleep(0.2)
@@ -286,10 +288,10 @@ class SlowPool:
 
 @pytest.mark.parametrize("shared", [True, False])
 def test_identical_concurrent_queries_share_a_run_only_when_answers_may_be_shared(shared: bool) -> None:
-    from hmic_graph.serve.app import _QueryRunner
+    from hmic_graph.serve.runner import QueryRunner
 
     pool = SlowPool()
-    runner = _QueryRunner(
+    runner = QueryRunner(
         pool,  # type: ignore[arg-type]
         base=DEFAULT_BASE,
         settings=Settings(),

@@ -299,9 +299,9 @@ def test_a_full_waiting_line_is_answered_at_once() -> None:
     """Beyond the workers and the waiting line, a query is turned away without waiting for a thread."""
     import asyncio
 
-    from hmic_graph.serve.app import _QueryRunner
     from hmic_graph.serve.cache import NOT_CACHED
     from hmic_graph.serve.protocol import ProtocolError
+    from hmic_graph.serve.runner import QueryRunner
     from hmic_graph.serve.settings import Settings
 
     release = threading.Event()
@@ -316,7 +316,7 @@ def test_a_full_waiting_line_is_answered_at_once() -> None:
         def close(self) -> None:
             release.set()
 
-    runner = _QueryRunner(
+    runner = QueryRunner(
         BlockingPool(),  # type: ignore[arg-type]
         base=DEFAULT_BASE,
         settings=Settings(query_workers=1, max_waiting=1),

@@ -67,16 +67,20 @@ Pages
     (``text/turtle`` gives the ontology itself). HTML is rendered by Jinja2
     with autoescaping, the CSS is inline (no external requests), and every
     response carries a Content-Security-Policy that allows no script at all.
+
+This module is longer than most (about 600 lines) on purpose: the text above
+is the reference of every route, and the routes are methods of one
+``_Server`` that shares the response cache, the pages and the query runner
+between them. Checking and running queries is in :mod:`hmic_graph.serve.runner`,
+the workers in :mod:`hmic_graph.serve.workers`, the result formats in
+:mod:`hmic_graph.serve.protocol`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
-import time
 from collections.abc import AsyncIterator, Hashable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
@@ -87,22 +91,21 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hmic_graph.model.errors import HmicGraphError, InvalidQuery
-from hmic_graph.model.namespaces import DEFAULT_BASE, sparql_prefixes
+from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.serve.backend import Backend, ServedStore
-from hmic_graph.serve.cache import NOT_CACHED, Version, VersionedCache
+from hmic_graph.serve.cache import NOT_CACHED, VersionedCache
 from hmic_graph.serve.negotiation import negotiate
 from hmic_graph.serve.pages import EntityPages, iri_for_path
 from hmic_graph.serve.protocol import (
     AskOutcome,
     Outcome,
     ProtocolError,
-    QueryForm,
     SelectOutcome,
     media_types_for,
-    outcome_of,
     write_outcome,
 )
+from hmic_graph.serve.runner import QueryRunner
 from hmic_graph.serve.settings import Settings
 from hmic_graph.serve.templating import render, stylesheet_csp_hash
 from hmic_graph.serve.workers import QueryPool
@@ -195,7 +198,7 @@ def create_app(
         backend,
         EntityPages(backend, base=base, vocabulary=ontology_graph(), labels=labels),
         base=base,
-        runner=_QueryRunner(
+        runner=QueryRunner(
             QueryPool(served.folder_and_version, settings=settings),
             base=base,
             settings=settings,
@@ -232,111 +235,6 @@ def create_app(
     return app
 
 
-# --- SPARQL execution ----------------------------------------------------------------
-
-
-class _QueryRunner:
-    """Checks queries with the guard and runs them on the worker pool.
-
-    A query sent while the same text is already running on the same
-    generation of the store waits for that run's answer instead of running
-    again: a burst of clients asking the same competency question costs one
-    run. The pool's calls block, so they run on a thread pool of their own
-    (as many threads as queries may run or wait), apart from the one that
-    renders pages.
-    """
-
-    def __init__(
-        self, pool: QueryPool, *, base: str, settings: Settings, version: Version
-    ) -> None:
-        self.pool = pool
-        self.settings = settings
-        self.prefixes = sparql_prefixes(base)
-        self.namespaces = (base,)
-        self._version = version
-        self._threads = ThreadPoolExecutor(
-            max_workers=settings.query_workers + settings.max_waiting,
-            thread_name_prefix="hmic-sparql",
-        )
-        self._running: dict[tuple[Hashable, str], asyncio.Future[tuple[QueryForm, Outcome]]] = {}
-        self._forms: dict[str, QueryForm] = {}
-        # Runs handed to the threads and not finished (touched on the event loop only).
-        self._in_flight = 0
-
-    def form_of(self, text: str) -> QueryForm | None:
-        """The form of ``text`` if it was answered lately (to find its cached answer)."""
-        return self._forms.get(text)
-
-    def _job(self, text: str, deadline: float) -> tuple[QueryForm, Outcome]:
-        from hmic_graph.sparql.catalogue import resolve_name_or_text
-        from hmic_graph.sparql.evaluation import engine_text
-        from hmic_graph.sparql.guard import QueryRefused, check_query
-
-        try:
-            # A bare word is a bundled question's name, as for the CLI and the
-            # Python API; never a file on the server.
-            resolved = resolve_name_or_text(text)
-            # The question's text and, for a bundled one, the Oxigraph form that runs.
-            for checked in dict.fromkeys((resolved.text, engine_text(resolved))):
-                check_query(checked, graph_namespaces=self.namespaces)
-        except QueryRefused as exc:
-            raise ProtocolError(exc.message, status=exc.status) from None
-        except InvalidQuery as exc:
-            raise ProtocolError(exc.message, status=400) from None
-        reply = self.pool.run(
-            resolved.text, name=resolved.name, prefixes=self.prefixes, deadline=deadline
-        )
-        return outcome_of(reply)
-
-    async def run(self, text: str) -> tuple[QueryForm, Outcome]:
-        """Check and run ``text``; see :func:`create_app` for the limits.
-
-        :raises ProtocolError: the query is refused, malformed, too slow or too
-            big, or the server is busy.
-        """
-        version = self._version()
-        key = (version, text)
-        running = self._running.get(key) if version is not NOT_CACHED else None
-        if running is None:
-            if self._in_flight >= self.settings.query_workers + self.settings.max_waiting:
-                raise ProtocolError(
-                    "the server is busy (every worker is taken and the waiting line is full); "
-                    "try again shortly",
-                    status=503,
-                    headers={"Retry-After": "2"},
-                )
-            # The time limit starts now: time spent waiting for a thread counts.
-            deadline = time.monotonic() + self.settings.query_timeout
-            try:
-                running = asyncio.get_running_loop().run_in_executor(
-                    self._threads, self._job, text, deadline
-                )
-            except RuntimeError:  # the thread pool is shut down: the server is stopping
-                raise ProtocolError("the server is shutting down", status=503) from None
-            self._in_flight += 1
-            running.add_done_callback(functools.partial(self._finished, key=key))
-            if version is not NOT_CACHED:
-                self._running[key] = running
-        # Shielded: a client that goes away must not cancel a run others wait for.
-        form, outcome = await asyncio.shield(running)
-        if len(self._forms) >= _MAX_CACHED_RESPONSES:
-            self._forms.clear()
-        self._forms[text] = form
-        return form, outcome
-
-    def _finished(self, future: asyncio.Future[Any], *, key: tuple[Hashable, str]) -> None:
-        self._in_flight -= 1
-        if self._running.get(key) is future:
-            del self._running[key]
-        if not future.cancelled():
-            future.exception()  # seen: asyncio logs errors nobody awaited
-
-    def close(self) -> None:
-        """Stop the workers now: queries running or waiting are answered 503."""
-        self.pool.close()
-        self._threads.shutdown(wait=False, cancel_futures=True)
-
-
 # --- the routes --------------------------------------------------------------------
 
 
@@ -347,7 +245,7 @@ class _Server:
         pages: EntityPages,
         *,
         base: str,
-        runner: _QueryRunner,
+        runner: QueryRunner,
         max_request_bytes: int,
         responses: VersionedCache[_Answer] | None = None,
     ) -> None:

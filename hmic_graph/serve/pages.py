@@ -9,6 +9,11 @@ Nothing here writes HTML: the templates do, with autoescaping, so every
 string below is raw text (a quote containing ``<script>`` stays that text
 and is escaped when rendered). Links to entities under the base point to the
 server's own ``/id/...`` paths; only ``http(s)`` IRIs become outside links.
+
+Longer than most modules (about 650 lines), because :class:`EntityPages` is
+one object on purpose: the generic page, the labels of what it links to and
+the index share its cache of labels, tied to the store's generation, and its
+lookups of the backend.
 """
 
 from __future__ import annotations
