@@ -40,9 +40,7 @@ class QueryRunner:
     renders pages.
     """
 
-    def __init__(
-        self, pool: QueryPool, *, base: str, settings: Settings, version: Version
-    ) -> None:
+    def __init__(self, pool: QueryPool, *, base: str, settings: Settings, version: Version) -> None:
         self.pool = pool
         self.settings = settings
         self.prefixes = sparql_prefixes(base)

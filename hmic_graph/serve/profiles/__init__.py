@@ -1,7 +1,7 @@
 """The pages people read: a release with its text marked up, a force, a person, search, results.
 
 Where :mod:`hmic_graph.serve.pages` shows any node as a table of its facts,
-this module builds the views of the three kinds of page readers come for,
+this package builds the views of the three kinds of page readers come for,
 as plain data for the templates (which escape everything):
 
 * a **release**: the article in full, every extracted span highlighted by

@@ -20,6 +20,7 @@ from hmic_graph.serve.views import Link, shorten
 if TYPE_CHECKING:
     from hmic_graph.serve.pages import EntityPages
 
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A kind of highlighted span: its CSS key, its name in the legend, and what it marks."""

@@ -228,5 +228,3 @@ def _outside(name: str, prefix: str, code: str) -> Link | None:
     if not re.fullmatch(r"[A-Za-z0-9._-]+", code):
         return None
     return Link(f"{code} at {name}", prefix + code, prefix + code)
-
-

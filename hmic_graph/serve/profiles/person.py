@@ -1,5 +1,4 @@
-"""The person page: the posts held over time and every quote with its release.
-"""
+"""The person page: the posts held over time and every quote with its release."""
 
 from __future__ import annotations
 

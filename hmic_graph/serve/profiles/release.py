@@ -52,12 +52,6 @@ class LegendEntry:
     count: int
 
 
-
-
-
-
-
-
 @dataclass(frozen=True, slots=True)
 class ReleaseView:
     """Everything a release page shows besides the generic facts."""
@@ -273,10 +267,6 @@ def _types_of(facts: Facts, node: URIRef) -> set[Node]:
     return set(facts[node].get(RDF.type, [])) if node in facts else set()
 
 
-
-
-
-
 def _kind_of(types: Iterable[Node]) -> str:
     found = set(types)
     return next((kind for cls, kind in _KIND_OF_TYPE if cls in found), "")
@@ -293,9 +283,3 @@ def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
             if not any(span[0] < end and start < span[1] for start, end in taken):
                 taken.append(span)
     return sorted(taken)
-
-
-
-
-
-
