@@ -795,3 +795,15 @@ def test_it_grades_the_force_with_grades_joined() -> None:
         "efficiency and outstanding for legitimacy.\n"
     )
     assert _grades(release) == ["good", "outstanding"]
+
+
+def test_a_name_opening_a_sentence_in_apposition_to_its_kind() -> None:
+    release = _read(
+        "Kent Police praised\n\nInspectors visited Kent. Tir Glas, a rural safety charity, "
+        "runs joint patrols with the force. Weald Stalking Advocacy, a charity that supports "
+        "victims, told inspectors it was pleased. Ann Roe, the charity's director, told "
+        "inspectors it helps. Bo Lee, a trust manager, said so.\n"
+    )
+    named = {o.name for o in release.organisations if o.spans}
+    assert {"Tir Glas", "Weald Stalking Advocacy"} <= named
+    assert not {"Ann Roe", "Bo Lee"} & named

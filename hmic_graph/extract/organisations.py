@@ -71,7 +71,9 @@ def _opening_sentence_pattern() -> re.Pattern[str]:
         # before a verb, a name needs "for"/"of" or an abbreviation ("Transport for
         # London told …"): "Ann Roe told …" and "Call Handlers told …" are no bodies.
         rf"|{word}(?:\s+{word}){{0,2}}\s+(?:of|for)\s+{word}(?:\s+{word}){{0,2}}(?=\s+(?:{verbs})\b)"
-        rf"|(?:{word}\s+)*[A-Z]{{2,}}(?:\s+{word})*(?=\s+(?:{verbs})\b))"
+        rf"|(?:{word}\s+)*[A-Z]{{2,}}(?:\s+{word})*(?=\s+(?:{verbs})\b)"
+        # or in apposition to its kind ("Tir Glas, a rural safety charity, runs …").
+        rf"|{word}(?:\s+{word}){{1,3}}(?={_apposed_kind().pattern}))"
         r"(?=\s*,|\s+[a-z])",
         re.MULTILINE,
     )
@@ -181,7 +183,11 @@ def _apposed_kind() -> re.Pattern[str]:
     kinds = "|".join(
         re.escape(k).replace(r"\ ", r"\s+") for k in lexicon().raw["organisation_apposition_kinds"]
     )
-    return re.compile(rf",\s+(?:a|an|the)\s+(?:[a-z-]+\s+)?(?:{kinds})\b")
+    # The kind ends the apposition ("a charity that …"), not "the charity's director".
+    return re.compile(
+        rf",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}(?:{kinds})"
+        r"(?=\s*[,.;]|\s+(?:that|which|who|based|working|in|for|from)\b)"
+    )
 
 
 _MONTHS = frozenset(
