@@ -142,3 +142,21 @@ def test_the_endpoint_refuses_a_sorted_answer_past_its_row_limit(store: Oxigraph
             ).status_code
             == 200
         )
+
+
+def test_a_worker_answers_a_named_question_without_rdflib() -> None:
+    """The shared evaluation imports no rdflib, so a replaced worker is ready in a moment."""
+    import subprocess
+
+    from hmic_graph.model.namespaces import sparql_prefixes
+
+    request = {"query": "unused: the name chooses the form", "name": "quotes", "max_rows": 5}
+    request["prefixes"] = sparql_prefixes()
+    code = (
+        "import sys, pyoxigraph\n"
+        "from hmic_graph.serve.worker import answer\n"
+        f"reply = answer(pyoxigraph.Store(), {request!r})\n"
+        "assert reply['form'] == 'SELECT' and reply['rows'] == [], reply\n"
+        "assert 'rdflib' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
