@@ -807,3 +807,11 @@ def test_a_name_opening_a_sentence_in_apposition_to_its_kind() -> None:
     named = {o.name for o in release.organisations if o.spans}
     assert {"Tir Glas", "Weald Stalking Advocacy"} <= named
     assert not {"Ann Roe", "Bo Lee"} & named
+
+
+def test_sharing_a_border_or_learning_is_no_alliance() -> None:
+    assert _alliances("Kent shares a border with Essex and Surrey.") == set()
+    assert _alliances("The force shares its learning with other forces such as Essex Police.") == set()
+    assert _alliances(
+        "Kent Police, Essex Police and Surrey Police share a regional intelligence unit."
+    ) == {("essex-police", "kent-police", "surrey-police")}

@@ -91,7 +91,7 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
         word = pattern.search(chunk)
         if word is None:
             continue
-        if _with_no_force(ctx, chunk, word, sentence):
+        if _with_no_force(ctx, chunk, word, sentence) or _shares_no_service(ctx, chunk, word):
             continue
         forces = _alliance_forces(ctx, sentence, sentence.start + word.start())
         forces = forces if len(forces) >= 2 else _counted_subjects(ctx, chunk) or forces
@@ -160,6 +160,24 @@ def _alliance_forces(ctx: ReleaseContext, sentence: Span, cue: int) -> list[str]
             forces.append(place.key)
             counted.append(end)
     return forces
+
+
+def _shares_no_service(ctx: ReleaseContext, chunk: str, word: re.Match[str]) -> bool:
+    """Whether the cue shares what forces share without collaborating ("shares a border
+    with", "shares its learning with"; ``alliance_not_shared``)."""
+    things = "|".join(
+        re.escape(t).replace(r"\ ", r"\s+") for t in ctx.lexicon.raw["alliance_not_shared"]
+    )
+    return bool(
+        re.match(
+            rf"shar\w*\s+(?:[\w-]+\s+){{0,3}}?(?:{things})\b"
+            # "a regional intelligence unit" is a service all the same.
+            r"(?!\s+(?:unit|units|team|teams|department|hub|bureau|centre|service|services|"
+            r"system|systems|function|functions|command))",
+            chunk[word.start() :],
+            re.IGNORECASE,
+        )
+    )
 
 
 def _with_no_force(ctx: ReleaseContext, chunk: str, word: re.Match[str], sentence: Span) -> bool:
