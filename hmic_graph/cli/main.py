@@ -25,6 +25,7 @@ from hmic_graph.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_OK,
+    add_corpus_options,
     exit_code,
     parse_bindings,
     print_query_list,
@@ -85,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-validate", action="store_true", help="skip SHACL validation (not recommended)"
     )
-    _corpus_options(build)
+    add_corpus_options(build)
 
     validate = commands.add_parser(
         "validate",
@@ -211,21 +212,6 @@ def _load_releases(
     return graphs
 
 
-def _corpus_options(parser: argparse.ArgumentParser) -> None:
-    """``--manifest`` and ``--allow-unrelated``, for commands that read releases."""
-    parser.add_argument(
-        "--manifest",
-        metavar="FILE",
-        help="CSV or JSON Lines: file, published, source (URL), release_id per release "
-        "(a folder's own manifest.csv or manifest.jsonl is read without this)",
-    )
-    parser.add_argument(
-        "--allow-unrelated",
-        action="store_true",
-        help="load texts that name no inspectorate and no policing body too",
-    )
-
-
 def _merge(graphs: dict[str, Graph]) -> Graph:
     from hmic_graph.rdf.build import merge_graphs
 
@@ -276,7 +262,11 @@ def _parse_failure(exc: Exception) -> tuple[str, int | None, int | None]:
         return why, line + 1 if isinstance(line, int) else None, column
     lines = [part.strip() for part in str(exc).splitlines() if part.strip()]
     line = getattr(exc, "line", None)
-    return (lines[0] if lines else type(exc).__name__), line if isinstance(line, int) else None, None
+    return (
+        (lines[0] if lines else type(exc).__name__),
+        line if isinstance(line, int) else None,
+        None,
+    )
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -294,7 +284,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     fmt = (
         RdfFormat.from_name(args.format)
         if args.format
-        else (RdfFormat.from_path(Path(args.output)) if args.output not in (None, "-") else RdfFormat.TURTLE)
+        else (
+            RdfFormat.from_path(Path(args.output))
+            if args.output not in (None, "-")
+            else RdfFormat.TURTLE
+        )
     )
 
     def output_text() -> str:
@@ -336,7 +330,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     graph = _read_graph(args.file)
     if not len(graph):
-        raise HmicGraphError("the file holds no triples: there is nothing to validate", path=args.file)
+        raise HmicGraphError(
+            "the file holds no triples: there is nothing to validate", path=args.file
+        )
     report = validate(graph)
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")

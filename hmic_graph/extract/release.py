@@ -1,4 +1,10 @@
-"""One release text to one :class:`~hmic_graph.model.records.Release` of plain records."""
+"""One release text to one :class:`~hmic_graph.model.records.Release` of plain records.
+
+Over 500 lines on purpose: :func:`extract_release` is a short list of named
+steps, and the steps that join the extractors' outputs (subject, publisher,
+people and posts, inspections) live beside it because each reads the others'
+results; the extractors themselves are the other modules of this package.
+"""
 
 from __future__ import annotations
 

@@ -73,5 +73,3 @@ def ontology_graph() -> Graph:
 def shapes_graph() -> Graph:
     """The SHACL shapes (``shapes/hmic.shacl.ttl``), parsed once per process."""
     return _parse_turtle(read_text("shapes", "hmic.shacl.ttl"), "shapes/hmic.shacl.ttl")
-
-

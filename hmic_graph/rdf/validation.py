@@ -5,6 +5,11 @@ not always been deterministic (RDFLib/pySHACL#304). :func:`validate` reads
 the results graph instead and returns a frozen :class:`ValidationReport`
 whose results are sorted, so two runs on the same graph print the same
 report byte for byte.
+
+Over 500 lines on purpose: the report types, the reuse of shared nodes'
+results across runs (:class:`SharedNodeValidator`) and the reading of
+pySHACL's results graph back into records are one job, validation, and the
+equal-verdict tests (``tests/test_validation_once.py``) exercise them together.
 """
 
 from __future__ import annotations
