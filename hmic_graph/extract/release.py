@@ -362,7 +362,7 @@ def _posts(ctx: ReleaseContext, speakers: list[Speaker]) -> list[Post]:
                     (slugify(label), organisation),
                     Post(label, organisation, (), Span(start, start + len(label))),
                 )
-    # "Mercia's Police and Crime Commissioner" read inside "West Mercia's …" for the
+    # "Wessex's Police and Crime Commissioner" read inside "North Wessex's …" for the
     # same holder is the longer post.
     return [
         post
