@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
-from rdflib.term import Node
+from rdflib.term import BNode, Node
 
 if TYPE_CHECKING:
     from hmic_graph.store import ReleaseStore
@@ -79,7 +79,7 @@ class Backend:
         seen: set[Triple] = set()
         found: list[Triple] = []
         for quad in self.oxigraph.quads_for_pattern(s, p, o, graph):
-            triple = (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
+            triple = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
             if triple not in seen:
                 seen.add(triple)
                 found.append(triple)
@@ -108,7 +108,7 @@ class Backend:
             predicate = wanted.get(quad.predicate.value)
             if predicate is None:
                 continue
-            obj = _from_ox(quad.object)
+            obj = from_ox(quad.object)
             if (predicate, obj) not in seen:
                 seen.add((predicate, obj))
                 found[predicate].append(obj)
@@ -133,8 +133,8 @@ class Backend:
             predicate = solution[1]
             converted = predicates.get(predicate.value)
             if converted is None:
-                converted = predicates[predicate.value] = _from_ox(predicate)
-            found.append((_from_ox(solution[0]), converted))
+                converted = predicates[predicate.value] = from_ox(predicate)
+            found.append((from_ox(solution[0]), converted))
         if len(found) > limit:
             return [(s, p) for s, p, _ in self.triples((None, None, obj), limit=limit)]
         return found
@@ -164,7 +164,7 @@ class Backend:
             for solution in solutions:
                 subject = names[solution[0].value]
                 predicate = wanted[solution[1].value]
-                obj = _from_ox(solution[2])
+                obj = from_ox(solution[2])
                 if (subject, predicate, obj) not in seen:
                     seen.add((subject, predicate, obj))
                     found[subject][predicate].append(obj)
@@ -184,10 +184,30 @@ def _to_ox(term: Node) -> Any:
     return to_oxigraph(term)
 
 
-def _from_ox(term: Any) -> Node:
+#: rdflib terms of pyoxigraph IRIs and literals already converted (a term is a
+#: pure function of its value, whatever the store); emptied when full.
+_CONVERTED: dict[Any, Node] = {}
+_MAX_CONVERTED = 200_000
+
+
+def from_ox(term: Any) -> Node:
+    """:func:`hmic_graph.rdf.terms.from_oxigraph`, remembered for IRIs and literals.
+
+    Building an rdflib term (checking an IRI, casting a literal) costs more
+    than reading it from the store, and a page reads the same terms (its
+    predicates, types, dates) many times over.
+    """
+    found = _CONVERTED.get(term)
+    if found is not None:
+        return found
     from hmic_graph.rdf.terms import from_oxigraph
 
-    return from_oxigraph(term)
+    converted = from_oxigraph(term)
+    if not isinstance(converted, BNode):
+        if len(_CONVERTED) >= _MAX_CONVERTED:
+            _CONVERTED.clear()
+        _CONVERTED[term] = converted
+    return converted
 
 
 def backend_for(store: ReleaseStore) -> Backend:

@@ -149,7 +149,7 @@ def _join(pages: EntityPages, query: str, **values: Iterable[URIRef]) -> list[di
     """
     import pyoxigraph
 
-    from hmic_graph.rdf.terms import from_oxigraph
+    from hmic_graph.serve.backend import from_ox as from_oxigraph
 
     chosen = {name: sorted(set(iris), key=str) for name, iris in values.items()}
     if any(not iris for iris in chosen.values()):
