@@ -34,6 +34,23 @@ WD = Namespace("http://www.wikidata.org/entity/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = SDO
 
+#: Local names of XSD's integer datatypes (xsd:integer and the types derived from it).
+XSD_INTEGER_NAMES = (
+    "integer",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+)
+
 PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "hmic": HMIC,
     "schema": SCHEMA,

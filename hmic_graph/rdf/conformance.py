@@ -31,6 +31,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from hmic_graph.model.namespaces import XSD_INTEGER_NAMES
+
 __all__ = ["FAIL", "PASS", "TARGETS", "UNKNOWN", "ConformanceCheck", "Target", "focus_nodes"]
 
 PASS, FAIL, UNKNOWN = 1, 0, -1
@@ -38,7 +40,8 @@ PASS, FAIL, UNKNOWN = 1, 0, -1
 #: A check of one node (a focus node, or a value) in a data graph.
 Check = Callable[[Graph, Node], int]
 
-_DESCRIPTIVE = frozenset(
+#: Shape properties that describe rather than constrain.
+DESCRIPTIVE = frozenset(
     (
         RDF.type,
         RDFS.label,
@@ -53,24 +56,7 @@ _DESCRIPTIVE = frozenset(
 )
 #: The target declarations the checks (and the shared-node reuse) compute focus nodes for.
 TARGETS = frozenset((SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf))
-_INTEGERS = frozenset(
-    XSD[name]
-    for name in (
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+_INTEGERS = frozenset(XSD[name] for name in XSD_INTEGER_NAMES)
 _NODE_KINDS = {
     SH.IRI: (URIRef,),
     SH.BlankNode: (BNode,),
@@ -206,7 +192,7 @@ class _Compiler:
     def _node(self, shape: Node) -> Check:
         checks: list[Check] = []
         for parameter, value in self.shapes.predicate_objects(shape):
-            if parameter in _DESCRIPTIVE or parameter in TARGETS:
+            if parameter in DESCRIPTIVE or parameter in TARGETS:
                 continue
             if parameter == SH.property:
                 checks.append(self.shape(value))
@@ -223,7 +209,7 @@ class _Compiler:
         qualified: Node | None = None
         low = high = None
         for parameter, value in self.shapes.predicate_objects(shape):
-            if parameter in _DESCRIPTIVE or parameter in TARGETS or parameter == SH.path:
+            if parameter in DESCRIPTIVE or parameter in TARGETS or parameter == SH.path:
                 continue
             if parameter == SH.minCount:
                 per_set.append(_min_count(_integer(value)))

@@ -31,7 +31,7 @@ from rdflib.term import Node
 from hmic_graph.model.errors import HmicGraphError, ValidationFailed
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMICSH, PREFIXES
 from hmic_graph.rdf import ontology
-from hmic_graph.rdf.conformance import TARGETS, ConformanceCheck, focus_nodes
+from hmic_graph.rdf.conformance import DESCRIPTIVE, TARGETS, ConformanceCheck, focus_nodes
 
 __all__ = [
     "SharedNodeValidator",
@@ -253,20 +253,7 @@ _VALUE_PARAMETERS = frozenset(
 _LOGICAL = frozenset((SH.node, SH["not"], SH["and"], SH["or"], SH.xone))
 _LIST_LOGICAL = frozenset((SH["and"], SH["or"], SH.xone))
 # Properties that describe a shape without constraining anything.
-_DESCRIPTIVE = frozenset(
-    (
-        RDF.type,
-        RDFS.label,
-        RDFS.comment,
-        SH.name,
-        SH.description,
-        SH.message,
-        SH.severity,
-        SH.order,
-        SH.group,
-        SH.path,
-    )
-)
+_DESCRIPTIVE = DESCRIPTIVE | {SH.path}
 _COUNTS = frozenset((SH.minCount, SH.maxCount, SH.uniqueLang))
 #: Shared-node verdicts kept per process (least recently used are dropped).
 MEMO_SIZE = 100_000

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hmic_graph.model.errors import HmicGraphError
+from hmic_graph.model.namespaces import XSD_INTEGER_NAMES
 
 if TYPE_CHECKING:
     import pandas
@@ -62,24 +63,7 @@ XSD_STRING = _XSD + "string"
 XSD_BOOLEAN = _XSD + "boolean"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 """The kind of a literal with a language tag."""
-_INTEGERS = frozenset(
-    _XSD + name
-    for name in (
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+_INTEGERS = frozenset(_XSD + name for name in XSD_INTEGER_NAMES)
 _FLOATS = frozenset(_XSD + name for name in ("decimal", "double", "float"))
 
 
