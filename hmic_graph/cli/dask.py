@@ -125,6 +125,8 @@ def _cmd_dask(args: argparse.Namespace) -> int:
         loader = ShardLoader(store, skipped=skipped)
         shards = shards_to(loader.add)
         outcome = loader.finish()
+        if outcome.loaded:
+            store.prepare_answers()  # as `load` does
         held, total = len(store.releases()), len(store)
     sys.stderr.write(f"wrote {len(shards)} shard{'s' * (len(shards) != 1)} to {args.shards}\n")
     loaded = len(outcome.loaded)

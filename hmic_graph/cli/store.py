@@ -256,6 +256,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
             manifest=args.manifest,
             allow_unrelated=args.allow_unrelated,
         )
+        if outcome.loaded:
+            # Paid once here, so that no query's first page pays for the whole answer.
+            store.prepare_answers()
         held, total = len(store.releases()), len(store)
     loaded = len(outcome.loaded)
     invalid, failed = len(outcome.invalid), len(outcome.errors)

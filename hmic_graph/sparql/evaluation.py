@@ -12,7 +12,12 @@ queries here, so a question gives the same rows on every path:
   (:mod:`hmic_graph.sparql.order`) when it can be, else by Oxigraph;
 * rows are read one at a time, and with ``max_rows`` reading stops at
   ``max_rows + 1`` (:class:`TooManyRows`), so a large answer never sits in
-  memory whole.
+  memory whole;
+* ``limit`` and ``offset`` page a SELECT answer after its ``ORDER BY``
+  (an unordered one is read no further than the page);
+* with ``kept`` (:class:`~hmic_graph.sparql.answers.AnswerFiles`), a bundled
+  question asked without bindings is read from its kept answer, a page
+  costing only its rows, and its whole answer, once evaluated, is kept.
 
 Answers hold pyoxigraph's own terms: each caller writes them its way
 (:class:`~hmic_graph.sparql.query.QueryResult` strings, SPARQL JSON terms).
@@ -27,13 +32,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.sparql.catalogue import QueryText, oxigraph_form
 from hmic_graph.sparql.order import final_order, ordered, row_of
+
+if TYPE_CHECKING:
+    from hmic_graph.sparql.answers import AnswerFiles
 
 __all__ = ["Answer", "Constructed", "Selected", "TooManyRows", "engine_text", "solve"]
 
@@ -90,35 +98,59 @@ def solve(
     prefixes: Mapping[str, str],
     substitutions: Mapping[Any, Any] | None = None,
     max_rows: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    kept: AnswerFiles | None = None,
 ) -> Answer:
     """Evaluate ``resolved`` on ``db``'s default graph; see the module docstring.
 
     :param prefixes: prefixes the query may use without declaring them.
     :param substitutions: pyoxigraph variables -> terms, bound without touching the text.
     :param max_rows: the most rows (or triples) to read; ``None`` for all.
-    :raises TooManyRows: the answer has more than ``max_rows`` rows.
+    :param limit: the most rows of a SELECT answer to return (``None``: all).
+    :param offset: the rows of a SELECT answer to skip first.
+    :param kept: the store's kept answers, read and written for bundled questions.
+    :raises TooManyRows: more than ``max_rows`` rows had to be read.
 
     >>> db = ox.Store()
     >>> solve(db, QueryText("ASK { ?s ?p ?o }", "text"), prefixes={})
     False
     """
+    name = resolved.name if kept is not None and not substitutions else None
+    if name is not None:
+        assert kept is not None
+        found = kept.read(name, limit=limit, offset=offset, max_rows=max_rows)
+        if found is not None:
+            return found
+    # The whole answer is read when it is to be kept; else an unordered one
+    # no further than the page.
+    keeping = name is not None and kept is not None and kept.current is not None
+    stop = None if limit is None or keeping else offset + limit
     text = engine_text(resolved)
     # Sorting in Python needs every row decoded, which the callers do anyway;
     # Oxigraph sorts instead when a key is of a kind whose order is not known
     # here (hmic_graph.sparql.order), at the cost of a second evaluation.
     plan = final_order(text)
+    answer: Answer | None = None
     if plan is not None:
         try:
             result = _evaluate(db, plan[0], prefixes, substitutions)
         except SyntaxError:
             result = None  # the whole text gives the right error below
         if result is not None:
-            answer = _read(result, plan[1], max_rows)
-            if answer is not None:
-                return answer
-    answer = _read(_evaluate(db, text, prefixes, substitutions), (), max_rows)
-    assert answer is not None  # with no order to apply, every answer reads
-    return answer
+            answer = _read(result, plan[1], max_rows, None)
+    if answer is None:
+        answer = _read(_evaluate(db, text, prefixes, substitutions), (), max_rows, stop)
+        assert answer is not None  # with no order to apply, every answer reads
+    if not isinstance(answer, Selected):
+        return answer
+    if keeping:
+        assert name is not None and kept is not None
+        kept.keep(name, answer)
+    if limit is None and offset == 0:
+        return answer
+    end = None if limit is None else offset + limit
+    return Selected(answer.variables, answer.terms[offset:end], answer.rows[offset:end])
 
 
 def _evaluate(
@@ -143,8 +175,11 @@ def _values_clause(substitutions: Mapping[Any, Any]) -> str:
     return f"\nVALUES ({variables}) {{ ({terms}) }}\n"
 
 
-def _read(result: Any, order: tuple[tuple[str, bool], ...], max_rows: int | None) -> Answer | None:
-    """``result`` read up to ``max_rows``, sorted by ``order`` (variable, descending) if given.
+def _read(
+    result: Any, order: tuple[tuple[str, bool], ...], max_rows: int | None, stop: int | None
+) -> Answer | None:
+    """``result`` read up to ``max_rows``, sorted by ``order`` (variable, descending) if given;
+    the solutions of an unordered one read no further than ``stop`` if given.
 
     ``None`` when ``order`` cannot be applied here (a variable is not
     projected, or :func:`~hmic_graph.sparql.order.ordered` does not know how
@@ -158,7 +193,10 @@ def _read(result: Any, order: tuple[tuple[str, bool], ...], max_rows: int | None
     variables = tuple(v.value for v in result.variables)
     if any(name not in variables for name, _ in order):
         return None
-    solutions = _bounded((tuple(solution) for solution in result), max_rows)
+    rows: Iterable[tuple[Any, ...]] = (tuple(solution) for solution in result)
+    if stop is not None and not order:
+        rows = itertools.islice(rows, stop)
+    solutions = _bounded(rows, max_rows)
     if not order:
         return Selected(variables, solutions, list(map(row_of, solutions)))
     sorted_rows = ordered(solutions, [(variables.index(name), desc) for name, desc in order])

@@ -28,8 +28,9 @@ from hmic_graph.model.errors import InvalidQuery
 from hmic_graph.model.namespaces import sparql_prefixes
 from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.sparql import frames
+from hmic_graph.sparql.answers import AnswerFiles
 from hmic_graph.sparql.catalogue import QueryText, resolve
-from hmic_graph.sparql.evaluation import Constructed, solve
+from hmic_graph.sparql.evaluation import Selected, solve
 from hmic_graph.sparql.query import (
     BindingValue,
     QueryResult,
@@ -52,6 +53,7 @@ def run(
     limit: int | None = None,
     offset: int = 0,
     max_rows: int | None = None,
+    kept: AnswerFiles | None = None,
 ) -> QueryResult:
     """Run ``query`` on ``db``'s default graph; rows as :func:`hmic_graph.sparql.query.query` gives them.
 
@@ -59,6 +61,9 @@ def run(
     :param offset: skip this many rows of the ordered answer first.
     :param max_rows: refuse an answer of more rows (or triples) than this,
         reading no further than one past it (the server's bound on memory).
+    :param kept: the store's kept answers of the bundled questions (see
+        :mod:`hmic_graph.sparql.answers`), read and written for a named
+        question asked without bindings.
     :raises InvalidQuery: as :func:`hmic_graph.sparql.query.query`;
         :class:`~hmic_graph.sparql.evaluation.TooManyRows` past ``max_rows``.
 
@@ -72,16 +77,26 @@ def run(
     substitutions = _substitutions(resolved, bindings)
     try:
         answer = solve(
-            db, resolved, prefixes=sparql_prefixes(), substitutions=substitutions, max_rows=max_rows
+            db,
+            resolved,
+            prefixes=sparql_prefixes(),
+            substitutions=substitutions,
+            max_rows=max_rows,
+            limit=limit,
+            offset=offset,
+            kept=kept,
         )
     except SyntaxError as exc:
         raise _syntax_error(exc, resolved) from exc
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise InvalidQuery(f"query {resolved.label} failed: {exc}") from exc
+    if isinstance(answer, Selected):  # paged by solve
+        width = len(answer.variables)
+        return QueryResult(answer.variables, tuple(answer.rows), _kinds(answer.terms, width))
     if isinstance(answer, bool):
         value = "true" if answer else "false"
         result = QueryResult(("ask",), ((value,),), ((frames.XSD_BOOLEAN,),))
-    elif isinstance(answer, Constructed):
+    else:
         found = answer.triples
         triples = sorted({tuple(from_oxigraph(term) for term in triple) for triple in found})
         result = QueryResult(
@@ -89,9 +104,6 @@ def run(
             tuple(tuple(str(term) for term in triple) for triple in triples),
             _kinds(found, 3),
         )
-    else:
-        width = len(answer.variables)
-        result = QueryResult(answer.variables, tuple(answer.rows), _kinds(answer.terms, width))
     return result.page(limit=limit, offset=offset)
 
 

@@ -95,9 +95,13 @@ class ReleaseStore(ABC):
 
     @abstractmethod
     def _run_query(
-        self, query: str | Path, bindings: Mapping[str, BindingValue] | None
+        self,
+        query: str | Path,
+        bindings: Mapping[str, BindingValue] | None,
+        limit: int | None,
+        offset: int,
     ) -> QueryResult:
-        """Evaluate a query (as :meth:`query` takes it) over the union."""
+        """Evaluate a query (as :meth:`query` takes it) over the union; the page asked for."""
 
     @abstractmethod
     def _committed(self) -> None:
@@ -338,7 +342,18 @@ class ReleaseStore(ABC):
 
         check_page(limit, offset)
         self.ensure_open()
-        return self._run_query(query, bindings).page(limit=limit, offset=offset)
+        return self._run_query(query, bindings, limit, offset)
+
+    def prepare_answers(self) -> None:
+        """Evaluate every bundled question now and keep its ordered answer, where the store can.
+
+        An on-disk Oxigraph store keeps them in its folder
+        (:meth:`hmic_graph.store.OxigraphStore.prepare_answers`), so that a
+        question's first page costs its rows; elsewhere this does nothing.
+
+        :raises HmicGraphError: the store is closed.
+        """
+        self.ensure_open()
 
     # --- life cycle -------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """The files of an on-disk store: what a store folder looks like, its log files, its generation.
 
-An on-disk store is a RocksDB folder written by Oxigraph, plus one file of
-hmic-graph's own, :data:`GENERATION_FILE`, holding the store's generation (see
-:func:`read_generation`). Nothing here opens the database.
+An on-disk store is a RocksDB folder written by Oxigraph, plus hmic-graph's
+own :data:`GENERATION_FILE`, holding the store's generation (see
+:func:`read_generation`), and :data:`ANSWERS_FOLDER`, the kept answers of
+the bundled questions (:mod:`hmic_graph.sparql.answers`). Nothing here
+opens the database.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from hmic_graph.model.errors import HmicGraphError, StoreNotFound
 
 __all__ = [
+    "ANSWERS_FOLDER",
     "GENERATION_FILE",
     "KEPT_LOGS",
     "check_store_folder",
@@ -25,6 +28,9 @@ __all__ = [
 
 #: The file, inside the store folder, that holds the generation as decimal digits.
 GENERATION_FILE = "hmic-graph.generation"
+
+#: The folder, inside the store folder, of the bundled questions' kept answers, one sub-folder per generation.
+ANSWERS_FOLDER = "hmic-graph.answers"
 
 #: Old RocksDB info logs (``LOG.old.*``) kept in a store folder. RocksDB
 #: rotates ``LOG`` at every read-write opening and pyoxigraph does not expose

@@ -74,11 +74,15 @@ class MemoryStore(ReleaseStore):
         return len(self._union)
 
     def _run_query(
-        self, query: str | Path, bindings: Mapping[str, BindingValue] | None
+        self,
+        query: str | Path,
+        bindings: Mapping[str, BindingValue] | None,
+        limit: int | None,
+        offset: int,
     ) -> QueryResult:
         from hmic_graph.sparql.query import query as run
 
-        return run(self._union, query, bindings=bindings)
+        return run(self._union, query, bindings=bindings).page(limit=limit, offset=offset)
 
     def _close(self) -> None:
         self._dataset = Dataset()

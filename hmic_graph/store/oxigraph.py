@@ -65,6 +65,7 @@ from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.store.base import ReleaseStore, Triple, _last_of_each, encode_triples
 from hmic_graph.store.datatypes import NORMALISED_TO, restore_datatype
 from hmic_graph.store.folders import (
+    ANSWERS_FOLDER,
     check_store_folder,
     prune_logs,
     read_generation,
@@ -72,6 +73,7 @@ from hmic_graph.store.folders import (
 )
 
 if TYPE_CHECKING:
+    from hmic_graph.sparql.answers import AnswerFiles
     from hmic_graph.sparql.query import BindingValue, QueryResult
 
 __all__ = ["OxigraphStore"]
@@ -258,11 +260,50 @@ class OxigraphStore(ReleaseStore):
         return 0
 
     def _run_query(
-        self, query: str | Path, bindings: Mapping[str, BindingValue] | None
+        self,
+        query: str | Path,
+        bindings: Mapping[str, BindingValue] | None,
+        limit: int | None,
+        offset: int,
     ) -> QueryResult:
         from hmic_graph.sparql.oxigraph import run
 
-        return run(self.oxigraph, query, bindings=bindings)
+        return run(
+            self.oxigraph,
+            query,
+            bindings=bindings,
+            limit=limit,
+            offset=offset,
+            kept=self._kept_answers(),
+        )
+
+    def _kept_answers(self) -> AnswerFiles | None:
+        """The kept answers of this generation (:mod:`hmic_graph.sparql.answers`); none in memory."""
+        if self.path is None:
+            return None
+        from hmic_graph.sparql.answers import AnswerFiles
+
+        path = self.path
+        return AnswerFiles(
+            path / ANSWERS_FOLDER, self._generation, current=lambda: read_generation(path)
+        )
+
+    def prepare_answers(self) -> None:
+        """Evaluate every bundled question and keep its ordered answer for this generation.
+
+        A named question's first page on a large store then costs its rows,
+        not the whole answer (:mod:`hmic_graph.sparql.answers`); ``hmic-graph
+        load`` calls this after committing. Does nothing in memory.
+
+        :raises HmicGraphError: the store is closed.
+        """
+        from hmic_graph.sparql.catalogue import list_queries
+
+        self.ensure_open()
+        if self.path is None:
+            return
+        for named in list_queries():
+            self._run_query(named.name, None, 0, 0)
 
     def _close(self) -> None:
         db, self._db = self._db, None
