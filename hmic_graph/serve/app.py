@@ -44,7 +44,12 @@ SPARQL
       worker and is answered 503;
     * result size: more than ``max_results`` rows (or triples) is an error,
       422 with ``X-Result-Limit``, never a silently truncated result; page
-      with ``LIMIT``/``OFFSET``. Workers stop reading rows at the limit.
+      with ``LIMIT``/``OFFSET`` in the query, or with the ``limit`` and
+      ``offset`` parameters, which page a SELECT answer after its ``ORDER
+      BY`` (``/sparql?query=evidence&limit=100&offset=200``): a bundled
+      question's pages are read from its kept answer when the store has one
+      (:mod:`hmic_graph.sparql.answers`), so they cost their rows, not the
+      whole answer. Workers stop reading rows at the limit.
 
 Caching
     Everything above is read-only, so an answer can be reused for as long
@@ -105,7 +110,7 @@ from hmic_graph.serve.protocol import (
     media_types_for,
     write_outcome,
 )
-from hmic_graph.serve.runner import QueryRunner
+from hmic_graph.serve.runner import Page, QueryRunner
 from hmic_graph.serve.settings import Settings
 from hmic_graph.serve.templating import render, stylesheet_csp_hash
 from hmic_graph.serve.workers import QueryPool
@@ -372,35 +377,38 @@ class _Server:
     async def sparql(self, request: Request) -> Response:
         text: str | None = None
         try:
-            text = await self._query_text(request)
-            if text is None:
+            asked = await self._query_text(request)
+            if asked is None:
                 return await self._form(request)
-            answer = self._cached_result(text, request.headers.get("accept"))
+            text, page = asked
+            answer = self._cached_result(text, page, request.headers.get("accept"))
             if answer is None:
                 version = self.responses.version()
-                form, outcome = await self.runner.run(text)
+                form, outcome = await self.runner.run(text, page)
                 offered = (*media_types_for(form), HTML)
                 chosen = negotiate(request.headers.get("accept"), offered)
                 if chosen is None:
                     return _not_acceptable(offered)
-                key = ("sparql", text, chosen)
+                key = ("sparql", text, page, chosen)
                 # Another request that shared the run may have written it meanwhile.
                 answer = self.responses.get(key)
                 if answer is None:
-                    body = await run_in_threadpool(self._result_body, text, outcome, chosen)
+                    body = await run_in_threadpool(
+                        self._result_body, text, page, outcome, chosen
+                    )
                     answer = (200, body, chosen)
                     size = len(body) + _ENTRY_OVERHEAD
                     self.responses.put(key, answer, size=size, version=version)
         except ProtocolError as exc:
             headers = {"Vary": "Accept", **exc.headers}
             if text is not None and _browser(request.headers.get("accept")):
-                page = render("sparql.html", query=text, error=exc.message, **self._form_context())
-                return _html(page, status=exc.status, headers=headers)
+                html = render("sparql.html", query=text, error=exc.message, **self._form_context())
+                return _html(html, status=exc.status, headers=headers)
             return _plain(exc.message, exc.status, headers=headers)
         _, body, media_type = answer
         return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
 
-    def _cached_result(self, text: str, accept: str | None) -> _Answer | None:
+    def _cached_result(self, text: str, page: Page, accept: str | None) -> _Answer | None:
         """The cached answer to ``text`` for ``accept``, if the query was checked and answered lately."""
         form = self.runner.form_of(text)
         if form is None:
@@ -408,15 +416,18 @@ class _Server:
         chosen = negotiate(accept, (*media_types_for(form), HTML))
         if chosen is None:
             return None
-        return self.responses.get(("sparql", text, chosen))
+        return self.responses.get(("sparql", text, page, chosen))
 
-    def _result_body(self, text: str, outcome: Outcome, media_type: str) -> bytes:
+    def _result_body(self, text: str, page: Page, outcome: Outcome, media_type: str) -> bytes:
         """A result in ``media_type``; as HTML, the SPARQL page with the query and a table."""
         if media_type != HTML:
             return write_outcome(outcome, media_type)
         from hmic_graph.serve.profiles import results_view
 
         context: dict[str, Any] = {"query": text, **self._form_context()}
+        limit, offset = page
+        if limit is not None and isinstance(outcome, SelectOutcome):
+            context["pages"] = _page_links(text, limit, offset, full=len(outcome.rows) == limit)
         if isinstance(outcome, AskOutcome):
             context["boolean"] = outcome.value
         elif isinstance(outcome, SelectOutcome):
@@ -425,8 +436,9 @@ class _Server:
             context["turtle"] = write_outcome(outcome, "text/turtle").decode("utf-8")
         return render("sparql.html", **context).encode("utf-8")
 
-    async def _query_text(self, request: Request) -> str | None:
-        """The query of a protocol request, or ``None`` for a plain GET of the form page."""
+    async def _query_text(self, request: Request) -> tuple[str, Page] | None:
+        """The query of a protocol request and the page of rows asked for (``limit``,
+        ``offset``), or ``None`` for a plain GET of the form page."""
         limit = self.max_request_bytes
         if len(request.scope.get("query_string", b"")) > limit:
             raise ProtocolError(f"the query string is longer than {limit} bytes", status=414)
@@ -452,7 +464,7 @@ class _Server:
                 )
             body = await _read_body(request, limit)
             if content_type == "application/sparql-query":
-                return _decode(body)
+                return _decode(body), _page_of(url_params)
             if content_type != "application/x-www-form-urlencoded":
                 raise ProtocolError(
                     "send the query as application/x-www-form-urlencoded (query=...) "
@@ -471,7 +483,7 @@ class _Server:
             if request.method == "GET":
                 return None
             raise ProtocolError("the request has no query parameter", status=400)
-        return queries[0]
+        return queries[0], _page_of(params)
 
     async def _form(self, request: Request) -> Response:
         if negotiate(request.headers.get("accept"), (HTML,)) is None:
@@ -486,7 +498,9 @@ class _Server:
             {
                 "name": named.name,
                 "description": named.description,
-                "href": "/sparql?query=" + quote(named.text),
+                # By name, a page at a time: a bundled question's pages are
+                # read from its kept answer (hmic_graph.sparql.answers).
+                "href": f"/sparql?query={quote(named.name)}&limit={_BROWSER_PAGE}",
             }
             for named in list_queries()
         ]
@@ -501,6 +515,44 @@ class _Server:
 
 
 # --- helpers -----------------------------------------------------------------------
+
+#: Rows per page when the SPARQL page links a competency question.
+_BROWSER_PAGE = 100
+
+
+def _page_of(params: Mapping[str, list[str]]) -> Page:
+    """The ``limit`` and ``offset`` parameters: whole numbers of rows, 0 or more.
+
+    :raises ProtocolError: 400 for a repeated or malformed value.
+    """
+    found: dict[str, int] = {}
+    for name in ("limit", "offset"):
+        values = params.get(name, [])
+        if len(values) > 1:
+            raise ProtocolError(f"give at most one {name} parameter", status=400)
+        if values:
+            value = values[0].strip()
+            if not (value.isascii() and value.isdigit()) or len(value) > 9:
+                raise ProtocolError(
+                    f"the {name} must be a whole number of rows, 0 or more, not {values[0]!r}",
+                    status=400,
+                )
+            found[name] = int(value)
+    return found.get("limit"), found.get("offset", 0)
+
+
+def _page_links(text: str, limit: int, offset: int, *, full: bool) -> dict[str, Any]:
+    """The SPARQL page's links to the pages before and after this one."""
+
+    def href(start: int) -> str:
+        return f"/sparql?query={quote(text)}&limit={limit}&offset={start}"
+
+    return {
+        "first": offset + 1,
+        "previous": href(max(offset - limit, 0)) if offset > 0 else None,
+        "next": href(offset + limit) if full and limit > 0 else None,
+    }
+
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -23,7 +23,10 @@ from hmic_graph.serve.protocol import Outcome, ProtocolError, QueryForm, outcome
 from hmic_graph.serve.settings import Settings
 from hmic_graph.serve.workers import QueryPool
 
-__all__ = ["MAX_REMEMBERED_FORMS", "QueryRunner"]
+__all__ = ["MAX_REMEMBERED_FORMS", "Page", "QueryRunner"]
+
+Page = tuple[int | None, int]
+"""``(limit, offset)``: the rows of a SELECT answer asked for (``(None, 0)``: all of them)."""
 
 #: How many query texts :meth:`QueryRunner.form_of` remembers (then it starts afresh).
 MAX_REMEMBERED_FORMS = 20_000
@@ -50,7 +53,9 @@ class QueryRunner:
             max_workers=settings.query_workers + settings.max_waiting,
             thread_name_prefix="hmic-sparql",
         )
-        self._running: dict[tuple[Hashable, str], asyncio.Future[tuple[QueryForm, Outcome]]] = {}
+        self._running: dict[
+            tuple[Hashable, str, Page], asyncio.Future[tuple[QueryForm, Outcome]]
+        ] = {}
         self._forms: dict[str, QueryForm] = {}
         # Runs handed to the threads and not finished (touched on the event loop only).
         self._in_flight = 0
@@ -59,7 +64,7 @@ class QueryRunner:
         """The form of ``text`` if it was answered lately (to find its cached answer)."""
         return self._forms.get(text)
 
-    def _job(self, text: str, deadline: float) -> tuple[QueryForm, Outcome]:
+    def _job(self, text: str, page: Page, deadline: float) -> tuple[QueryForm, Outcome]:
         from hmic_graph.sparql.catalogue import resolve_name_or_text
         from hmic_graph.sparql.evaluation import engine_text
         from hmic_graph.sparql.guard import QueryRefused, check_query
@@ -70,24 +75,37 @@ class QueryRunner:
             resolved = resolve_name_or_text(text)
             # The question's text and, for a bundled one, the Oxigraph form that runs.
             for checked in dict.fromkeys((resolved.text, engine_text(resolved))):
-                check_query(checked, graph_namespaces=self.namespaces)
+                form = check_query(checked, graph_namespaces=self.namespaces).form
         except QueryRefused as exc:
             raise ProtocolError(exc.message, status=exc.status) from None
         except InvalidQuery as exc:
             raise ProtocolError(exc.message, status=400) from None
+        limit, offset = page
+        if (limit is not None or offset) and form != "SELECT":
+            raise ProtocolError(
+                f"limit and offset page the rows of a SELECT query, and this is {form}",
+                status=400,
+            )
         reply = self.pool.run(
-            resolved.text, name=resolved.name, prefixes=self.prefixes, deadline=deadline
+            resolved.text,
+            name=resolved.name,
+            prefixes=self.prefixes,
+            deadline=deadline,
+            limit=limit,
+            offset=offset,
         )
         return outcome_of(reply)
 
-    async def run(self, text: str) -> tuple[QueryForm, Outcome]:
+    async def run(self, text: str, page: Page = (None, 0)) -> tuple[QueryForm, Outcome]:
         """Check and run ``text``; see :func:`create_app` for the limits.
+
+        :param page: ``(limit, offset)`` of the rows of a SELECT answer.
 
         :raises ProtocolError: the query is refused, malformed, too slow or too
             big, or the server is busy.
         """
         version = self._version()
-        key = (version, text)
+        key = (version, text, page)
         running = self._running.get(key) if version is not NOT_CACHED else None
         if running is None:
             if self._in_flight >= self.settings.query_workers + self.settings.max_waiting:
@@ -101,7 +119,7 @@ class QueryRunner:
             deadline = time.monotonic() + self.settings.query_timeout
             try:
                 running = asyncio.get_running_loop().run_in_executor(
-                    self._threads, self._job, text, deadline
+                    self._threads, self._job, text, page, deadline
                 )
             except RuntimeError:  # the thread pool is shut down: the server is stopping
                 raise ProtocolError("the server is shutting down", status=503) from None
@@ -116,7 +134,7 @@ class QueryRunner:
         self._forms[text] = form
         return form, outcome
 
-    def _finished(self, future: asyncio.Future[Any], *, key: tuple[Hashable, str]) -> None:
+    def _finished(self, future: asyncio.Future[Any], *, key: tuple[Hashable, str, Page]) -> None:
         self._in_flight -= 1
         if self._running.get(key) is future:
             del self._running[key]

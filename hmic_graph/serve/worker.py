@@ -2,7 +2,9 @@
 
 Started by :class:`hmic_graph.serve.workers.QueryPool` as
 ``python -m hmic_graph.serve.worker CONFIG`` (``CONFIG`` a JSON object:
-``store`` the folder, ``memory_bytes`` the cap, ``nice`` the priority
+``store`` the folder, ``answers`` and ``generation`` where the bundled
+questions' kept answers of the data it opens lie (:mod:`hmic_graph.sparql.answers`;
+read, never written), ``memory_bytes`` the cap, ``nice`` the priority
 increment). Before anything else, and while it is still single-threaded, it
 leaves the network: :func:`leave_network` moves it into a new user and
 network namespace, which holds only a loopback interface that is down, and
@@ -16,8 +18,9 @@ memory lives), lowers its priority, and says hello on standard output.
 Requests come one per line on standard input, answers go one per line to
 standard output, both JSON:
 
-* request: ``{"query": TEXT, "name": NAME, "max_rows": N, "prefixes": {...}}``
-  (``name`` the bundled question ``TEXT`` is, or ``null``);
+* request: ``{"query": TEXT, "name": NAME, "limit": L, "offset": O,
+  "max_rows": N, "prefixes": {...}}`` (``name`` the bundled question
+  ``TEXT`` is, or ``null``; ``limit`` and ``offset`` page a SELECT answer);
 * answer: ``{"form": "SELECT", "variables": [...], "rows": [...]}`` (rows
   in the SPARQL JSON results term form), ``{"form": "ASK", "value": B}``,
   ``{"form": "CONSTRUCT", "triples": [[s, p, o], ...]}``, or
@@ -44,7 +47,11 @@ import resource
 import sys
 import threading
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hmic_graph.sparql.answers import AnswerFiles
 
 __all__ = ["OUT_OF_MEMORY", "answer", "leave_network", "main"]
 
@@ -162,16 +169,23 @@ def _term(term: Any) -> dict[str, str]:
     return {"type": "literal", "value": str(term)}
 
 
-def answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
+def answer(store: Any, request: dict[str, Any], kept: AnswerFiles | None = None) -> dict[str, Any]:
     """Run one request on ``store`` (a :class:`pyoxigraph.Store`); see the module docstring."""
     from hmic_graph.sparql.catalogue import QueryText
     from hmic_graph.sparql.evaluation import Constructed, TooManyRows, solve
 
     max_rows = int(request["max_rows"])
+    limit = request.get("limit")
     resolved = QueryText(request["query"], "text", name=request.get("name"))
     try:
         result = solve(
-            store, resolved, prefixes=dict(request.get("prefixes") or {}), max_rows=max_rows
+            store,
+            resolved,
+            prefixes=dict(request.get("prefixes") or {}),
+            max_rows=max_rows,
+            limit=None if limit is None else int(limit),
+            offset=int(request.get("offset") or 0),
+            kept=kept,
         )
     except TooManyRows:
         return {"error": "too many", "status": 422, "max_rows": max_rows}
@@ -211,6 +225,7 @@ def main(argv: list[str]) -> int:
 
     # Imported before the hello, so that a query's time limit never pays for it.
     import hmic_graph.sparql.evaluation  # noqa: F401
+    from hmic_graph.sparql.answers import AnswerFiles
 
     # Bytes, UTF-8 both ways: the locale's encoding may not hold every character.
     out = sys.stdout.buffer
@@ -224,11 +239,13 @@ def main(argv: list[str]) -> int:
     # interpreter): it is the whole process's budget, as documented.
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     os.nice(int(config.get("nice", 0)))
+    generation = config.get("generation")
+    kept = None if generation is None else AnswerFiles(Path(config["answers"]), int(generation))
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _send(out, {"ready": True, "sandbox": sandbox, "pid": os.getpid()})
     for line in sys.stdin.buffer:
         try:
-            reply = answer(store, json.loads(line))
+            reply = answer(store, json.loads(line), kept)
         except MemoryError:
             reply = {"error": "memory", "status": 503}
         except Exception as exc:  # a failure of ours: reported, and the worker carries on

@@ -41,6 +41,7 @@ from typing import Any
 from hmic_graph.serve.protocol import ProtocolError
 from hmic_graph.serve.settings import Settings
 from hmic_graph.serve.worker import OUT_OF_MEMORY
+from hmic_graph.store.folders import ANSWERS_FOLDER
 
 __all__ = ["QueryPool", "Source"]
 
@@ -61,6 +62,9 @@ class _Worker:
         config = json.dumps(
             {
                 "store": str(folder),
+                # The kept answers of the bundled questions at this generation, if any.
+                "answers": str(folder / ANSWERS_FOLDER),
+                "generation": version if isinstance(version, int) else None,
                 "memory_bytes": settings.worker_memory_bytes,
                 "nice": settings.worker_nice,
             }
@@ -209,11 +213,16 @@ class QueryPool:
         prefixes: Mapping[str, str],
         deadline: float,
         name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> dict[str, Any]:
         """Run ``text`` on a worker and give its answer (see :mod:`hmic_graph.serve.worker`).
 
         :param name: the bundled question ``text`` is, which then runs in its
-            Oxigraph form (:func:`hmic_graph.sparql.evaluation.solve`).
+            Oxigraph form (:func:`hmic_graph.sparql.evaluation.solve`) and is
+            read from its kept answer when the store has one.
+        :param limit: the most rows of a SELECT answer to send.
+        :param offset: the rows of a SELECT answer to skip first.
 
         :raises ProtocolError: 503 when the pool is closed, too many queries
             wait, no worker was free by ``deadline``, the query ran past
@@ -258,6 +267,8 @@ class QueryPool:
             request = {
                 "query": text,
                 "name": name,
+                "limit": limit,
+                "offset": offset,
                 "max_rows": settings.max_results,
                 "prefixes": dict(prefixes),
             }
