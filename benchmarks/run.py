@@ -362,6 +362,7 @@ def _measure_queries(
     store_dir: Path, reps: int, with_rdflib: bool, only: str | None = None
 ) -> dict[str, Any]:
     from hmic_graph.model.namespaces import sparql_prefixes
+    from hmic_graph.sparql.oxigraph import run as run_on_oxigraph
     from hmic_graph.sparql.query import list_queries
     from hmic_graph.sparql.query import query as rdflib_query
     from hmic_graph.store import open_store
@@ -384,9 +385,13 @@ def _measure_queries(
             def ours(name: str = named.name) -> int:
                 return len(store.query(name).rows)
 
+            def evaluated(name: str = named.name) -> int:
+                return len(run_on_oxigraph(db, name).rows)  # no kept answer read
+
             row = {
-                "rows": len(store.query(named.name).rows),
+                "rows": len(store.query(named.name).rows),  # evaluates and keeps the answer
                 "store_ms": _median_ms(ours, reps),
+                "evaluated_ms": _median_ms(evaluated, reps),
                 "raw_ms": _median_ms(raw, reps),
             }
             if merged is not None:
@@ -490,24 +495,28 @@ def table(results: Results) -> str:
             "",
             f"## (c) Competency queries on the {size:,}-release store (median ms)",
             "",
-            "`ReleaseStore.query(name)` (rows as Python tuples) against the same text on "
-            "raw pyoxigraph (solutions iterated, terms read)"
-            + (" and rdflib's engine over the merged graph." if has_rdflib else "."),
+            "`ReleaseStore.query(name)` (rows as Python tuples; read from the question's "
+            "kept answer, `hmic_graph.sparql.answers`), the same question evaluated "
+            "without a kept answer (its Oxigraph form, ORDER BY in Python), and the "
+            "packaged text on raw pyoxigraph (solutions iterated, terms read)"
+            + (", and rdflib's engine over the merged graph." if has_rdflib else "."),
             "",
-            "| query | rows | store ms | raw pyoxigraph ms | store / raw |"
-            + (" rdflib ms | rdflib / store |" if has_rdflib else ""),
-            "|---|---:|---:|---:|---:|" + ("---:|---:|" if has_rdflib else ""),
+            "| query | rows | store ms | evaluated ms | raw pyoxigraph ms | store / raw "
+            "| evaluated / raw |" + (" rdflib ms | rdflib / store |" if has_rdflib else ""),
+            "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if has_rdflib else ""),
         ]
         for name, row in queries.items():
             if row is None:
                 lines.append(
-                    f"| {name} | | > {QUERY_TIMEOUT:.0f} s for all runs (stopped) | | |"
+                    f"| {name} | | > {QUERY_TIMEOUT:.0f} s for all runs (stopped) | | | | |"
                     + (" | |" if has_rdflib else "")
                 )
                 continue
             cells = (
-                f"| {name} | {row['rows']:,} | {_fmt(row['store_ms'])} | {_fmt(row['raw_ms'])} | "
-                f"**{row['store_ms'] / max(row['raw_ms'], 1e-6):.2f}** |"
+                f"| {name} | {row['rows']:,} | {_fmt(row['store_ms'])} | "
+                f"{_fmt(row['evaluated_ms'])} | {_fmt(row['raw_ms'])} | "
+                f"**{row['store_ms'] / max(row['raw_ms'], 1e-6):.2f}** | "
+                f"{row['evaluated_ms'] / max(row['raw_ms'], 1e-6):.2f} |"
             )
             if has_rdflib:
                 cells += f" {_fmt(row['rdflib_ms'])} | {row['rdflib_ms'] / max(row['store_ms'], 1e-6):.1f}x |"
