@@ -201,6 +201,14 @@ class EntityPages:
         # links to terms and outside IRIs depend only on the vocabulary, which
         # never changes, so they are kept for the life of the pages.
         self._labels = labels
+        # Facts of the parts of pages, with the labels' version and budget.
+        self._facts: VersionedCache[dict[URIRef, list[Node]]] | None = (
+            VersionedCache(
+                labels.version, max_bytes=labels.max_bytes, max_entries=labels.max_entries
+            )
+            if labels is not None
+            else None
+        )
         self._static_links: dict[tuple[bool, str], Link] = {}
         self._kept: dict[str, tuple[object, object]] = {}
 
@@ -274,6 +282,35 @@ class EntityPages:
 
     def _label(self, iri: URIRef) -> str:
         return self._label_from(iri, self.backend.objects_of(iri, _LABEL_SOURCES))
+
+    def facts(
+        self, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...]
+    ) -> dict[URIRef, dict[URIRef, list[Node]]]:
+        """The values of ``predicates`` of each of ``nodes``, kept while the store does not change.
+
+        For the parts of a release: a post or a report is part of dozens of
+        releases, with a statement for each, and reading its facts cost more
+        than reading those of all the other parts of a page. The lists
+        returned are shared with later calls: read them, never change them.
+        """
+        cache = self._facts
+        chosen = list(dict.fromkeys(nodes))
+        found: dict[URIRef, dict[URIRef, list[Node]]] = {}
+        missing: list[URIRef] = []
+        for node in chosen:
+            values = cache.get((str(node), predicates)) if cache is not None else None
+            if values is None:
+                missing.append(node)
+            else:
+                found[node] = values
+        if missing:
+            version = cache.version() if cache is not None else None
+            for node, values in self.backend.objects_of_many(missing, predicates).items():
+                found[node] = values
+                if cache is not None:
+                    size = 100 + sum(100 + len(str(v)) for vs in values.values() for v in vs)
+                    cache.put((str(node), predicates), values, size=size, version=version)
+        return {node: found[node] for node in chosen}
 
     def _label_from(self, iri: URIRef, values: dict[URIRef, list[Node]]) -> str:
         for predicate in LABEL_PREDICATES:
@@ -387,16 +424,15 @@ class EntityPages:
         :param incoming: look up what links to ``iri`` (the readable pages
             show those links their own way, and skip this).
         """
-        types = sorted(
-            {o for o in description.objects(iri, RDF.type) if isinstance(o, URIRef)}, key=str
-        )
+        # What the description says about iri, read once: each read of an
+        # rdflib graph costs tens of microseconds, and the page needs a dozen.
+        about: dict[Node, list[Node]] = {}
+        for _, predicate, value in description.triples((iri, None, None)):
+            about.setdefault(predicate, []).append(value)
+        types = sorted({o for o in about.get(RDF.type, []) if isinstance(o, URIRef)}, key=str)
         facts: list[FactView] = []
         predicates = sorted(
-            {
-                p
-                for p in description.predicates(iri, None)
-                if isinstance(p, URIRef) and p != RDF.type
-            },
+            {p for p in about if isinstance(p, URIRef) and p != RDF.type},
             key=lambda p: (
                 _FIRST_PREDICATES.index(p) if p in _FIRST_PREDICATES else len(_FIRST_PREDICATES),
                 self.curie(str(p)),
@@ -407,14 +443,12 @@ class EntityPages:
         known = self.labels_of(
             [
                 iri,
-                *description.objects(iri, None),
+                *(v for values in about.values() for v in values),
                 *(s for _, subjects, _ in links_in for s in subjects[:_MAX_PER_GROUP]),
             ]
         )
         for predicate in predicates:
-            values = sorted(
-                description.objects(iri, predicate), key=lambda o: (isinstance(o, Literal), str(o))
-            )
+            values = sorted(about[predicate], key=lambda o: (isinstance(o, Literal), str(o)))
             facts.append(
                 FactView(
                     self.term_link(predicate),
@@ -424,12 +458,12 @@ class EntityPages:
             )
         evidence = [
             view
-            for selector in sorted(description.objects(iri, HMIC.evidence), key=str)
+            for selector in sorted(about.get(HMIC.evidence, []), key=str)
             if isinstance(selector, URIRef)
             for view in [self._evidence(selector, description, known)]
             if view is not None
         ]
-        if (iri, RDF.type, OA.TextPositionSelector) in description:
+        if OA.TextPositionSelector in about.get(RDF.type, []):
             own = self._evidence(iri, description, known)
             if own is not None:
                 evidence.insert(0, own)
@@ -439,12 +473,12 @@ class EntityPages:
                 # The dataset description's nodes are not in the store: their
                 # names are only in the description.
                 next(
-                    (t for p in LABEL_PREDICATES if (t := _best_literal(description.objects(iri, p)))),
+                    (t for p in LABEL_PREDICATES if (t := _best_literal(about.get(p, [])))),
                     "",
                 )
                 or known.get(str(iri))
                 or self.label(iri)
-                if (iri, None, None) in description
+                if about
                 else self.curie(str(iri))
             ),
             types=[self.term_link(t) for t in types],
@@ -464,11 +498,14 @@ class EntityPages:
         kind = profiles.page_kind(description.objects(iri, RDF.type))
         view = self.entity(iri, description, incoming=not kind)
         if kind == "release":
-            return "release.html", {"view": view, "release": profiles.release_view(self, iri)}
+            release = profiles.release_view(self, iri, description)
+            return "release.html", {"view": view, "release": release}
         if kind == "force":
-            return "force.html", {"view": view, "force": profiles.force_view(self, iri)}
+            force = profiles.force_view(self, iri, description)
+            return "force.html", {"view": view, "force": force}
         if kind == "person":
-            return "person.html", {"view": view, "person": profiles.person_view(self, iri)}
+            person = profiles.person_view(self, iri, description)
+            return "person.html", {"view": view, "person": person}
         return "entity.html", {"view": view}
 
     def _value(self, value: Node, known: dict[str, str] | None = None) -> ValueView:

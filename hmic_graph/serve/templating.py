@@ -4,7 +4,8 @@ Templates live in ``hmic_graph/serve/templates/`` and ship in the wheel.
 Autoescaping is on for every template, so any text from the graph (names,
 quotes, release text) is HTML-escaped unless a template explicitly marks it
 safe; only the bundled stylesheet is. Links are written by :func:`link_html`
-(the templates' ``link(l)``), which escapes every value it puts in.
+(the templates' ``l|link``, and ``ls|links`` for a list separated by commas),
+which escapes every value it puts in.
 
 This module does not import Starlette: ``hmic-graph docs`` renders with it too.
 """
@@ -15,6 +16,7 @@ import base64
 import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,14 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
-__all__ = ["environment", "link_html", "render", "stylesheet", "stylesheet_csp_hash"]
+__all__ = [
+    "environment",
+    "link_html",
+    "links_html",
+    "render",
+    "stylesheet",
+    "stylesheet_csp_hash",
+]
 
 _PACKAGE = "hmic_graph.serve"
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(html|css)$")
@@ -70,18 +79,32 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # bundled templates never change: compile each once per process
     )
-    env.globals["link"] = link_html
+    # Filters rather than globals: Jinja calls a filter directly, a global
+    # through the context, which costs more than the link itself.
+    env.filters["link"] = link_html
+    env.filters["links"] = links_html
     return env
 
 
+def _escape(text: str) -> str:
+    """``markupsafe.escape(text)`` as a plain string, in half the time (no Markup built per value)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
 def link_html(link: Any) -> Markup:
-    """The HTML of a link (a :class:`hmic_graph.serve.pages.Link`), as the templates' ``link(l)``.
+    """The HTML of a link (a :class:`hmic_graph.serve.pages.Link`), as the templates' ``l|link``.
 
     ``<a href="HREF" title="IRI">TEXT</a>`` (with ``rel="external noopener
     noreferrer"`` when it leaves the server), or ``<span title="IRI">TEXT</span>``
-    when there is nowhere to go; every value is escaped. A function rather
-    than a template macro because pages hold hundreds of links and a Jinja
-    macro call costs several times more.
+    when there is nowhere to go; every value is escaped as markupsafe does. A
+    function rather than a template macro because pages hold hundreds of
+    links and a Jinja macro call costs several times more.
 
     >>> from hmic_graph.serve.pages import Link
     >>> str(link_html(Link("<b>", "https://x/a?b&c", "https://x/a?b&c")))
@@ -89,14 +112,31 @@ def link_html(link: Any) -> Markup:
     >>> str(link_html(Link("A", "https://x/a", None)))
     '<span title="https://x/a">A</span>'
     """
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
+    return Markup(_link(link))
+
+
+def links_html(links: Iterable[Any]) -> Markup:
+    """The HTML of several links separated by ``", "``, as the templates' ``ls|links``.
+
+    >>> from hmic_graph.serve.pages import Link
+    >>> str(links_html([Link("A", "https://x/a", "/id/a"), Link("B", "https://x/b", None)]))
+    '<a href="/id/a" title="https://x/a">A</a>, <span title="https://x/b">B</span>'
+    """
+    from markupsafe import Markup
+
+    return Markup(", ".join(_link(link) for link in links))
+
+
+def _link(link: Any) -> str:
     if link.href:
         rel = "" if link.local else ' rel="external noopener noreferrer"'
-        return Markup(
-            f'<a href="{escape(link.href)}" title="{escape(link.iri)}"{rel}>{escape(link.text)}</a>'
+        return (
+            f'<a href="{_escape(link.href)}" title="{_escape(link.iri)}"{rel}>'
+            f"{_escape(link.text)}</a>"
         )
-    return Markup(f'<span title="{escape(link.iri)}">{escape(link.text)}</span>')
+    return f'<span title="{_escape(link.iri)}">{_escape(link.text)}</span>'
 
 
 def render(name: str, **context: Any) -> str:

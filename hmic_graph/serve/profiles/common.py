@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import ORG
 from rdflib.term import Node
 
@@ -177,6 +177,11 @@ def _subjects(pages: EntityPages, predicate: URIRef, obj: Node) -> list[URIRef]:
         {s for s, _, _ in pages.backend.triples((None, predicate, obj)) if isinstance(s, URIRef)},
         key=str,
     )
+
+
+def _own(description: Graph, node: URIRef, predicates: Iterable[URIRef]) -> dict[URIRef, list[Node]]:
+    """The values of ``predicates`` for ``node`` in its page's description (already read: no lookup)."""
+    return {p: list(description.objects(node, p)) for p in predicates}
 
 
 def _facts(pages: EntityPages, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...]) -> Facts:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF
 from rdflib.term import Node
 
@@ -25,6 +25,7 @@ from hmic_graph.serve.profiles.common import (
     _iris,
     _join,
     _one,
+    _own,
     _quotes,
     _sorted_links,
     _subjects,
@@ -109,9 +110,10 @@ _FORCE_FACTS: tuple[URIRef, ...] = (
 )
 
 
-def force_view(pages: EntityPages, force: URIRef) -> ForceView:
-    """The view of the page of the police force ``force``."""
-    own = pages.backend.objects_of(
+def force_view(pages: EntityPages, force: URIRef, description: Graph) -> ForceView:
+    """The view of the page of the police force ``force``, described by ``description``."""
+    own = _own(
+        description,
         force,
         (HMIC.onsCode, HMIC.policeUkId, OWL.sameAs, HMIC.worksWithPartnerType),
     )

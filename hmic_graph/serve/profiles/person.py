@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, PROV
 from rdflib.term import Node
 
@@ -49,14 +49,14 @@ class PersonView:
     releases: list[tuple[Link, str]]
 
 
-def person_view(pages: EntityPages, person: URIRef) -> PersonView:
-    """The view of the page of the person ``person``.
+def person_view(pages: EntityPages, person: URIRef, description: Graph) -> PersonView:
+    """The view of the page of the person ``person``, described by ``description``.
 
     A post is dated by the releases that state it and name the person; a
     post held by several people over time (an inspectorate's HM Inspector)
     is dated by this person's releases only.
     """
-    posts = _iris(pages.backend.objects_of(person, (ORG.holds,))[ORG.holds])
+    posts = _iris(description.objects(person, ORG.holds))
     quoted = _subjects(pages, SCHEMA.spokenByCharacter, person)
     naming = _subjects(pages, SCHEMA.mentions, person)
     facts = _facts(pages, quoted, (SCHEMA.text, SCHEMA.isPartOf))

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 from rdflib.term import Node
 
@@ -25,12 +25,12 @@ from hmic_graph.serve.profiles.common import (
     QuoteRow,
     Segment,
     _by_position,
-    _facts,
     _first_iri,
     _inspections,
     _iris,
     _join,
     _one,
+    _own,
     _sorted_links,
     _subjects,
     _text_labels,
@@ -107,13 +107,13 @@ _RELEASE_FACTS: tuple[URIRef, ...] = (
 )
 
 
-def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
-    """The view of the page of the press release ``release``.
+def release_view(pages: EntityPages, release: URIRef, description: Graph) -> ReleaseView:
+    """The view of the page of the press release ``release``, described by ``description``.
 
     Read with pattern lookups and batched fact lookups (a few milliseconds
     on a store of 1,000 releases), not with joins over the whole store.
     """
-    head = pages.backend.objects_of(release, _RELEASE_FACTS)
+    head = _own(description, release, _RELEASE_FACTS)
     body = _one(head[SCHEMA.articleBody])
     about, mentioned = _iris(head[HMIC.about]), _iris(head[SCHEMA.mentions])
     parts = sorted(
@@ -133,7 +133,7 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
             evidence_of.setdefault(selector, []).append(node)
     selectors = sorted(positions, key=str)
     evidenced = {node for nodes in evidence_of.values() for node in nodes}
-    facts = _facts(pages, parts, _PART_FACTS)
+    facts = pages.facts(parts, _PART_FACTS)
     speakers = {s for values in facts.values() for s in _iris(values[SCHEMA.spokenByCharacter])}
     # One lookup per named node, not a batch: a batch reads every statement of
     # each node, and an inspectorate has thousands (a contact point per release).
@@ -164,8 +164,11 @@ def release_view(pages: EntityPages, release: URIRef) -> ReleaseView:
     def link(iri: URIRef) -> Link:
         return pages.link(iri, known)
 
-    def types(node: URIRef) -> set[Node]:
-        return set(facts[node][RDF.type]) if node in facts else set()
+    # Asked for hundreds of times per page.
+    types_of = {node: frozenset(values[RDF.type]) for node, values in facts.items()}
+
+    def types(node: URIRef) -> frozenset[Node]:
+        return types_of.get(node, frozenset())
 
     # Spans from evidence selectors, the kind from the type of the node they are evidence for.
     highlights: dict[tuple[int, int, str], Highlight] = {}
