@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -259,10 +259,28 @@ class QuoteRow:
     issued: str = ""
 
 
-def _by_position(node: URIRef) -> tuple[int, str]:
+def _by_position(node: str) -> tuple[int, str]:
     """Parts of a release minted as ``.../quote/1203-1528`` sort by where they start."""
-    match = re.search(r"/(\d+)-\d+$", str(node))
+    match = _POSITION.search(node)
     return (int(match.group(1)) if match else 1 << 30, str(node))
+
+
+_POSITION = re.compile(r"/(\d+)-\d+$")
+
+
+def _linker(pages: EntityPages, known: dict[str, str]) -> Callable[[URIRef], Link]:
+    """:meth:`~hmic_graph.serve.pages.EntityPages.link` with the labels ``known``, remembered:
+    a release or a judgement is linked from dozens of rows of one page.
+    """
+    made: dict[URIRef, Link] = {}
+
+    def link(iri: URIRef) -> Link:
+        found = made.get(iri)
+        if found is None:
+            found = made[iri] = pages.link(iri, known)
+        return found
+
+    return link
 
 
 def _first_iri(values: Iterable[Node]) -> URIRef | None:
@@ -278,15 +296,17 @@ def _inspections(
 ) -> list[Inspection]:
     """Inspections (each with the release reporting it) in date order, undated last."""
     views = []
+    # rdflib makes a new term at every read of a namespace's attribute.
+    inspected, kind_of, judgement = HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement
     for node, release in pairs:
         values = facts[node]
-        body, kind = _first_iri(values[HMIC.inspectedBody]), _first_iri(values[HMIC.inspectionKind])
+        body, kind = _first_iri(values[inspected]), _first_iri(values[kind_of])
         views.append(
             Inspection(
                 link(node),
                 link(body) if body else None,
                 link(kind) if kind else None,
-                _sorted_links(link(j) for j in _iris(values[HMIC.judgement])),
+                _sorted_links(link(j) for j in _iris(values[judgement])),
                 link(release) if release else None,
                 dates.get(release, "") if release else "",
             )
@@ -307,9 +327,10 @@ def _text_labels(facts: Facts, nodes: Iterable[URIRef]) -> dict[str, str]:
     Saves looking up hundreds of labels on a force or person page.
     """
     found: dict[str, str] = {}
+    said, described = SCHEMA.text, SCHEMA.description
     for node in nodes:
         values = facts.get(node, {})
-        text = _one([*values.get(SCHEMA.text, []), *values.get(SCHEMA.description, [])])
+        text = _one([*values.get(said, []), *values.get(described, [])])
         if text:
             found[str(node)] = shorten(text)
     return found
@@ -324,14 +345,15 @@ def _quotes(
 ) -> list[QuoteRow]:
     """Quotes with their speaker and release, oldest first, undated last, in text order."""
     rows = []
+    spoken_by, said = SCHEMA.spokenByCharacter, SCHEMA.text
     for quote in set(quotes):
-        speaker = _first_iri(facts[quote].get(SCHEMA.spokenByCharacter, []))
+        speaker = _first_iri(facts[quote].get(spoken_by, []))
         release = parent.get(quote)
         rows.append(
             QuoteRow(
                 link(quote),
                 link(speaker) if speaker else None,
-                _one(facts[quote][SCHEMA.text]),
+                _one(facts[quote][said]),
                 link(release) if release else None,
                 dates.get(release, "") if release else "",
             )
@@ -342,6 +364,6 @@ def _quotes(
             not q.issued,
             q.issued,
             q.release.iri if q.release else "",
-            _by_position(URIRef(q.link.iri)),
+            _by_position(q.link.iri),
         ),
     )

@@ -24,6 +24,7 @@ from hmic_graph.serve.profiles.common import (
     _inspections,
     _iris,
     _join,
+    _linker,
     _one,
     _own,
     _quotes,
@@ -103,6 +104,10 @@ _FORCE_PARTS: tuple[tuple[str, str, dict[str, URIRef]], ...] = (
         {"release": SCHEMA.isPartOf, "text": SCHEMA.text, "speaker": SCHEMA.spokenByCharacter},
     ),
 )
+#: The values of parts that are linked from the page.
+_LINKED = (HMIC.inspectionKind, HMIC.judgement, HMIC.partnerType, SCHEMA.spokenByCharacter)
+# Read for each finding (rdflib makes a new term at every read of a namespace's attribute).
+_TYPE, _DESCRIPTION = RDF.type, SCHEMA.description
 #: Every predicate some part is read for: each part gets an entry for each.
 _FORCE_FACTS: tuple[URIRef, ...] = (
     *dict.fromkeys(p for _, _, columns in _FORCE_PARTS for p in columns.values()),
@@ -151,18 +156,10 @@ def force_view(pages: EntityPages, force: URIRef, description: Graph) -> ForceVi
     iris: set[Node] = {*facts, *alliances, *naming}
     iris -= {*found, *quoted}
     for values in facts.values():
-        for predicate in (
-            HMIC.inspectionKind,
-            HMIC.judgement,
-            HMIC.partnerType,
-            SCHEMA.spokenByCharacter,
-        ):
+        for predicate in _LINKED:
             iris.update(values[predicate])
     iris.update(own[HMIC.worksWithPartnerType])
-    known = {**pages.labels_of(iris), **_text_labels(facts, [*found, *quoted])}
-
-    def link(iri: URIRef) -> Link:
-        return pages.link(iri, known)
+    link = _linker(pages, {**pages.labels_of(iris), **_text_labels(facts, [*found, *quoted])})
 
     identifiers: list[Identifier] = []
     for code in sorted(str(v) for v in own[HMIC.onsCode]):
@@ -182,18 +179,18 @@ def force_view(pages: EntityPages, force: URIRef, description: Graph) -> ForceVi
             identifiers.append(Identifier("Wikidata", code, _outside("Wikidata", wiki, code)))
 
     def findings(cls: URIRef) -> list[Finding]:
-        chosen = [n for n in found if cls in facts[n][RDF.type]]
+        chosen = [n for n in found if cls in facts[n][_TYPE]]
         views = [
             Finding(
                 link(n),
-                _one(facts[n][SCHEMA.description]),
+                _one(facts[n][_DESCRIPTION]),
                 link(release) if (release := parent[n]) else None,
                 dates.get(release, "") if release else "",
             )
             for n in chosen
         ]
         return sorted(
-            views, key=lambda f: (not f.issued, f.issued, _by_position(URIRef(f.link.iri)))
+            views, key=lambda f: (not f.issued, f.issued, _by_position(f.link.iri))
         )
 
     by_kind: dict[URIRef | None, set[URIRef]] = {}

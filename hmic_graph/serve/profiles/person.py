@@ -16,6 +16,7 @@ from hmic_graph.serve.profiles.common import (
     _facts,
     _first_iri,
     _iris,
+    _linker,
     _quotes,
     _sorted_links,
     _subjects,
@@ -77,10 +78,7 @@ def person_view(pages: EntityPages, person: URIRef, description: Graph) -> Perso
     }
     iris: set[Node] = {person, *posts, *naming, *releases}
     iris.update(o for o in organisation.values() if o is not None)
-    known = {**pages.labels_of(iris), **_text_labels(facts, quoted)}
-
-    def link(iri: URIRef) -> Link:
-        return pages.link(iri, known)
+    link = _linker(pages, {**pages.labels_of(iris), **_text_labels(facts, quoted)})
 
     held = []
     for post in posts:

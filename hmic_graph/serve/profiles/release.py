@@ -17,7 +17,6 @@ from hmic_graph.model.namespaces import HMIC, SCHEMA
 from hmic_graph.serve.profiles.common import (
     _KIND_OF_TYPE,
     KINDS,
-    Facts,
     Finding,
     Highlight,
     Inspection,
@@ -29,6 +28,7 @@ from hmic_graph.serve.profiles.common import (
     _inspections,
     _iris,
     _join,
+    _linker,
     _one,
     _own,
     _sorted_links,
@@ -96,6 +96,10 @@ _SELECTORS = (
     "<http://www.w3.org/ns/oa#start> ?start ; <http://www.w3.org/ns/oa#end> ?end . "
     "?node <https://w3id.org/hmic-graph/ontology#evidence> ?selector }"
 )
+#: Parts shown as texts; findings graded; what the page lists apart from the names.
+_TEXTS = frozenset({HMIC.Quote, HMIC.Finding})
+_GRADED = frozenset({HMIC.Strength, HMIC.AreaForImprovement})
+_LISTED_APART = frozenset({HMIC.Report, HMIC.PartnerOrganization, HMIC.StrategicAlliance})
 _RELEASE_FACTS: tuple[URIRef, ...] = (
     SCHEMA.headline,
     DCTERMS.issued,
@@ -152,23 +156,20 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
         node: [*values[SCHEMA.name], *values[SCHEMA.alternateName]]
         for node, values in named.items()
     }
-    inspections = [n for n in parts if HMIC.Inspection in facts[n][RDF.type]]
-    texts = [n for n in parts if _types_of(facts, n) & {HMIC.Quote, HMIC.Finding}]
+    # The types of a node are asked for hundreds of times per page.
+    types_of = {node: frozenset(values[RDF.type]) for node, values in facts.items()}
+
+    def types(node: URIRef) -> frozenset[Node]:
+        return types_of.get(node, frozenset())
+
+    inspections = [n for n in parts if HMIC.Inspection in types(n)]
+    texts = [n for n in parts if types(n) & _TEXTS]
     iris: set[Node] = {release, *facts, *_iris(head[DCTERMS.publisher])}
     iris -= set(texts)
     for node in inspections:
         for predicate in (HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement):
             iris.update(facts[node][predicate])
-    known = {**pages.labels_of(iris), **_text_labels(facts, texts)}
-
-    def link(iri: URIRef) -> Link:
-        return pages.link(iri, known)
-
-    # Asked for hundreds of times per page.
-    types_of = {node: frozenset(values[RDF.type]) for node, values in facts.items()}
-
-    def types(node: URIRef) -> frozenset[Node]:
-        return types_of.get(node, frozenset())
+    link = _linker(pages, {**pages.labels_of(iris), **_text_labels(facts, texts)})
 
     # Spans from evidence selectors, the kind from the type of the node they are evidence for.
     highlights: dict[tuple[int, int, str], Highlight] = {}
@@ -216,7 +217,7 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
             if (
                 cls in types(n)
                 if cls is not None
-                else not types(n) & {HMIC.Strength, HMIC.AreaForImprovement}
+                else not types(n) & _GRADED
             )
         ]
         return [
@@ -259,15 +260,10 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
         mentions=_sorted_links(
             link(n)
             for n in mentioned
-            if not types(n) & {HMIC.Report, HMIC.PartnerOrganization, HMIC.StrategicAlliance}
+            if not types(n) & _LISTED_APART
         ),
         unplaced=unplaced,
     )
-
-
-def _types_of(facts: Facts, node: URIRef) -> set[Node]:
-    """The ``rdf:type`` values read for ``node`` (none if it was not read)."""
-    return set(facts[node].get(RDF.type, [])) if node in facts else set()
 
 
 def _kind_of(types: Iterable[Node]) -> str:
