@@ -39,7 +39,10 @@ def test_generated_releases_load_and_conform() -> None:
 
 
 def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
-    results = run.run(sizes=(5,), reps=1, query_reps=1, workers=2, quick=True, workdir=tmp_path)
+    # The serve benchmark's own quick run is tests/test_serve_bench.py's.
+    results = run.run(
+        sizes=(5,), reps=1, query_reps=1, workers=2, quick=True, workdir=tmp_path, serve=False
+    )
     text = run.table(results)
     assert "## (a) One release" in text and "## (b) Corpus" in text
     assert "## (c) Competency queries on the 5-release store" in text
@@ -57,9 +60,7 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     corpus = results.scale["corpus"]["5"]
     assert corpus["one_worker"]["releases"] == 5 and corpus["dask"]["releases"] == 5
     assert len(results.scale["pages"]) == 11
-    # (d) the serve benchmark's quick run, with every request answered
-    assert "## (d) Serving" in text and "| **entity pages** |" in text
-    assert "Some requests failed" not in text
+    assert "## (d) Serving" not in text
 
 
 def test_the_stage_breakdown_covers_every_stage(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,6 @@ that no text from a release reaches a page unescaped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
 import json
@@ -37,7 +36,6 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from hmic_graph.ingest.releases import store_release
-from hmic_graph.model.errors import NotARelease
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.model.resources import example_releases
 from hmic_graph.serve import create_app
@@ -47,7 +45,6 @@ from hmic_graph.serve.settings import Settings
 from hmic_graph.sparql.guard import QueryRefused, check_query
 from hmic_graph.store import ReleaseStore, open_store
 
-RELEASES = Path(__file__).parent / "releases"
 XSS_QUOTE = "<script>alert(1)</script>"
 XSS_HEADLINE = '<b onmouseover="alert(2)">'
 FORCE = "force/west-mercia-police"
@@ -66,14 +63,15 @@ def xss_release_text() -> str:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReleaseStore]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, corpus_batch: list[tuple[str, bytes]]
+) -> Iterator[ReleaseStore]:
     folder = tmp_path_factory.mktemp("releases")
     xss = folder / "999_xss-test.txt"
     xss.write_text(xss_release_text(), encoding="utf-8")
     with open_store(kind="oxigraph") as opened:
-        for path in [*sorted(RELEASES.glob("*/*.txt")), xss]:
-            with contextlib.suppress(NotARelease):  # the corpus holds a recipe on purpose
-                store_release(opened, path, validate=False)
+        opened.add_encoded(corpus_batch, atomic=False)
+        store_release(opened, xss, validate=False)
         yield opened
 
 

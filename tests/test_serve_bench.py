@@ -275,7 +275,14 @@ class SlowPool:
         self.lock = threading.Lock()
 
     def run(
-        self, text: str, *, prefixes: Mapping[str, str], deadline: float, name: str | None = None
+        self,
+        text: str,
+        *,
+        prefixes: Mapping[str, str],
+        deadline: float,
+        name: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> dict[str, Any]:
         with self.lock:
             self.runs += 1

@@ -10,7 +10,6 @@ The browser tests are in ``tests/test_pages_browser.py``.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import random
 import socket
@@ -26,8 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from hmic_graph.ingest.releases import store_release
-from hmic_graph.model.errors import NotARelease
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.sparql.query import list_queries
 from hmic_graph.store import open_store
@@ -39,7 +36,6 @@ httpx = pytest.importorskip("httpx", reason="the tests need httpx")
 
 pytestmark = pytest.mark.slow
 
-RELEASES = Path(__file__).parent / "releases"
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60
 REQUESTS = 2_000
@@ -105,13 +101,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, corpus_batch: list[tuple[str, bytes]]
+) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("live")
     store = folder / "store"
     with open_store(store) as made:
-        for path in sorted(RELEASES.glob("*/*.txt")):
-            with contextlib.suppress(NotARelease):  # the corpus holds a recipe on purpose
-                store_release(made, path, validate=False)
+        made.add_encoded(corpus_batch, atomic=False)
     running = _start(store, folder / "server.log")
     try:
         yield running

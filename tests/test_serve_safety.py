@@ -39,9 +39,9 @@ pytest.importorskip("starlette", reason="the serve extra is not installed")
 pytest.importorskip("uvicorn", reason="the serve extra is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
 
-from hmic_graph.ingest.releases import store_release
+from hmic_graph.ingest.releases import load_release, release_name
 from hmic_graph.model.namespaces import DEFAULT_BASE
-from hmic_graph.store import open_store
+from hmic_graph.store import encode_graph, open_store
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 RELEASES = 200
@@ -75,9 +75,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store_dir(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the first 200 generated releases (the last one is kept back for `load`)."""
     path = tmp_path_factory.mktemp("served") / "store"
+    batch = []
+    for release in sorted(generated.glob("*.txt"))[:RELEASES]:
+        graph = load_release(release)
+        name = release_name(graph)
+        batch.append((name, encode_graph(name, graph)))
     with open_store(path) as store:
-        for release in sorted(generated.glob("*.txt"))[:RELEASES]:
-            store_release(store, release, validate=False)
+        store.add_encoded(batch, atomic=False)
     return path
 
 
@@ -308,7 +312,14 @@ def test_a_full_waiting_line_is_answered_at_once() -> None:
 
     class BlockingPool:
         def run(
-            self, text: str, *, prefixes: object, deadline: float, name: str | None = None
+            self,
+            text: str,
+            *,
+            prefixes: object,
+            deadline: float,
+            name: str | None = None,
+            limit: int | None = None,
+            offset: int = 0,
         ) -> dict[str, object]:
             release.wait(30)
             return {"form": "ASK", "value": True}
