@@ -60,7 +60,9 @@ def register_commands(subparsers: Any) -> None:
         help="extract, validate and load releases into a store (one named graph each)",
         description="Extract the graph of each RELEASE (files or folders), validate it and "
         "replace its named graph in the store (created if missing). Reloading a release is "
-        "idempotent. A release that does not conform is skipped, its report printed.",
+        "idempotent. A release that does not conform is skipped, its report printed. "
+        "After committing, the answers of the named questions are evaluated and kept with "
+        "the store, so that their pages (query --limit/--offset) read only their rows.",
         epilog=_EPILOG,
     )
     load.add_argument("releases", nargs="+", metavar="RELEASE", help="release files or folders")
