@@ -104,13 +104,9 @@ def register_commands(subparsers: Any) -> None:
         "TriG and N-Quads keep one named graph per release; the other formats merge them.",
         epilog=_EPILOG,
     )
-    export.add_argument(
-        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
-    )
+    _output_option(export)
     export.add_argument("-f", "--format", default=None, help=_FORMATS)
-    export.add_argument(
-        "--release", metavar="IRI", action="append", default=None, help="only this release"
-    )
+    _release_option(export)
     export.add_argument(
         "--describe",
         action="store_true",
@@ -127,9 +123,7 @@ def register_commands(subparsers: Any) -> None:
         "licence, distributions and the provenance of the build.",
         epilog=_EPILOG,
     )
-    describe.add_argument(
-        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
-    )
+    _output_option(describe)
     describe.add_argument(
         "-f", "--format", default=None, help="turtle (default), json-ld, nt, trig or nquads"
     )
@@ -161,9 +155,7 @@ def register_commands(subparsers: Any) -> None:
         "--protocol update, the SPARQL Update endpoint (e.g. http://localhost:7878/update)",
     )
     push.add_argument("--protocol", choices=["gsp", "update"], default="gsp")
-    push.add_argument(
-        "--release", metavar="IRI", action="append", default=None, help="only this release"
-    )
+    _release_option(push)
     push.add_argument(
         "--timeout", metavar="SECONDS", type=float, default=30.0, help="per request (default 30)"
     )
@@ -181,6 +173,18 @@ def register_commands(subparsers: Any) -> None:
         f"${PASSWORD_ENV}, else asked for",
     )
     push.set_defaults(handler=_cmd_push)
+
+
+def _output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (atomically); default: standard output"
+    )
+
+
+def _release_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--release", metavar="IRI", action="append", default=None, help="only this release"
+    )
 
 
 def _description_options(parser: argparse.ArgumentParser) -> None:
