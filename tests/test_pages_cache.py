@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette", reason="the serve extra (starlette, uvicorn, jinja2, httpx) is not installed")
+pytest.importorskip(
+    "starlette", reason="the serve extra (starlette, uvicorn, jinja2, httpx) is not installed"
+)
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
 
 from rdflib import Literal, URIRef

@@ -179,7 +179,9 @@ def _subjects(pages: EntityPages, predicate: URIRef, obj: Node) -> list[URIRef]:
     )
 
 
-def _own(description: Graph, node: URIRef, predicates: Iterable[URIRef]) -> dict[URIRef, list[Node]]:
+def _own(
+    description: Graph, node: URIRef, predicates: Iterable[URIRef]
+) -> dict[URIRef, list[Node]]:
     """The values of ``predicates`` for ``node`` in its page's description (already read: no lookup)."""
     return {p: list(description.objects(node, p)) for p in predicates}
 

@@ -189,9 +189,7 @@ def force_view(pages: EntityPages, force: URIRef, description: Graph) -> ForceVi
             )
             for n in chosen
         ]
-        return sorted(
-            views, key=lambda f: (not f.issued, f.issued, _by_position(f.link.iri))
-        )
+        return sorted(views, key=lambda f: (not f.issued, f.issued, _by_position(f.link.iri)))
 
     by_kind: dict[URIRef | None, set[URIRef]] = {}
     for partner in partners:

@@ -214,11 +214,7 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
         chosen = [
             n
             for n in of_type(parts, HMIC.Finding)
-            if (
-                cls in types(n)
-                if cls is not None
-                else not types(n) & _GRADED
-            )
+            if (cls in types(n) if cls is not None else not types(n) & _GRADED)
         ]
         return [
             Finding(link(n), _one(facts[n][SCHEMA.description]))
@@ -257,11 +253,7 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
         alliances=_sorted_links(link(n) for n in of_type({*cited, *parts}, HMIC.StrategicAlliance)),
         partners=_sorted_links(link(n) for n in of_type(mentioned, HMIC.PartnerOrganization)),
         contacts=contacts,
-        mentions=_sorted_links(
-            link(n)
-            for n in mentioned
-            if not types(n) & _LISTED_APART
-        ),
+        mentions=_sorted_links(link(n) for n in mentioned if not types(n) & _LISTED_APART),
         unplaced=unplaced,
     )
 
