@@ -251,6 +251,9 @@ class ReleaseStore(ABC):
         self.ensure_open()
         if name not in self._names():
             raise HmicGraphError(f"the store has no release <{name}>")
+        return self._read_graph(name)
+
+    def _read_graph(self, name: str) -> Graph:
         graph = bind_prefixes(Graph(bind_namespaces="none", identifier=URIRef(name)))
         for triple in self._graph_triples(name):
             graph.add(triple)
@@ -262,7 +265,9 @@ class ReleaseStore(ABC):
         :raises HmicGraphError: a named release is not in the store, or the store is closed.
         """
         self.ensure_open()
-        return {name: self.graph(name) for name in self._selected(releases)}
+        # The names are checked once here, not once per graph: listing them
+        # reads every graph name of the store.
+        return {name: self._read_graph(name) for name in self._selected(releases)}
 
     def dataset(self, releases: Iterable[str] | None = None) -> Dataset:
         """An rdflib Dataset with one named graph per release (default: all).
