@@ -633,6 +633,11 @@ class EntityPages:
 
     # -- the index
 
+    def police_forces(self) -> list[URIRef]:
+        """The police forces the store knows, in IRI order."""
+        found = self.backend.triples((None, RDF.type, HMIC.PoliceForce))
+        return sorted({s for s, _, _ in found if isinstance(s, URIRef)})
+
     def index(self) -> IndexView:
         """The view of the index page: the lists of things and the releases."""
         listed: list[tuple[str, str, set[URIRef]]] = []
