@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -47,6 +46,7 @@ from urllib.parse import quote
 import pytest
 
 from hmic_graph.model.namespaces import DEFAULT_BASE
+from hmic_graph.store import open_store
 
 httpx = pytest.importorskip("httpx", reason="the tests need httpx")
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
@@ -54,7 +54,6 @@ pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinj
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).parent
-RELEASES = HERE / "releases"
 SCREENSHOTS = HERE.parent / "docs" / "screenshots"
 CHROMIUM = os.environ.get("HMIC_GRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("HMIC_GRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -90,13 +89,14 @@ def _hmic_graph(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, corpus_batch: list[tuple[str, bytes]]
+) -> Iterator[str]:
     """``hmic-graph serve`` over the corpus, on a free loopback port; its base URL."""
     folder = tmp_path_factory.mktemp("pages")
     store = folder / "store"
-    load = _hmic_graph("load", str(RELEASES), "--store", str(store), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output, _ = load.communicate(timeout=600)
-    assert re.search(rb"loaded \d+ releases", output), output.decode(errors="replace")
+    with open_store(store) as made:  # the graphs `load` makes, extracted once per session
+        made.add_encoded(corpus_batch, atomic=False)
     port = _free_port()
     log = folder / "serve.log"
     with log.open("wb") as handle:

@@ -1,5 +1,5 @@
 """The Oxigraph forms of the named questions give the rows of the texts they stand for,
-on a generated store of 400 releases (``benchmarks/generate.py``).
+on a generated store of 250 releases (``benchmarks/generate.py``).
 
 A form (``hmic_graph/queries/oxigraph/NAME.rq``) is chosen by the question's
 name, so an edit to a packaged query that its form does not follow shows
@@ -24,7 +24,7 @@ from hmic_graph.store import OxigraphStore, encode_graph, open_store
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate
 
-RELEASES = 400
+RELEASES = 250
 NAMES = [q.name for q in list_queries()]
 WITH_FORMS = [name for name in NAMES if oxigraph_form(name) is not None]
 

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60
-REQUESTS = 2_000
+REQUESTS = 1_000
 CONCURRENCY = 8
 
 # Runs the CLI with the serve command registered, whether or not cli.py lists it yet.

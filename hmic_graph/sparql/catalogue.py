@@ -13,7 +13,7 @@ on hash tables instead of one index lookup per pattern and row, which is
 several times faster on an on-disk store. rdflib evaluates those forms far
 more slowly, so only the Oxigraph engine uses them, chosen by the question's
 name (:func:`oxigraph_form`); ``tests/test_query_forms.py`` checks that each
-form gives the rows of the text it stands for on a generated store of 400
+form gives the rows of the text it stands for on a generated store of 250
 releases. A form has its text's patterns, partitioned into sub-selects
 that each project every variable of their patterns (or hide one used
 nowhere else), and its text's ``ORDER BY``.
