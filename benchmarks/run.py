@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -348,19 +348,11 @@ def bench_corpus(
 # --- (c) queries -----------------------------------------------------------------
 
 
-def _median_ms(action: Callable[[], object], reps: int) -> float:
-    action()  # warm up (query parsing, caches)
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def _measure_queries(
     store_dir: Path, reps: int, with_rdflib: bool, only: str | None = None
 ) -> dict[str, Any]:
+    from scale import median_ms
+
     from hmic_graph.model.namespaces import sparql_prefixes
     from hmic_graph.sparql.oxigraph import run as run_on_oxigraph
     from hmic_graph.sparql.query import list_queries
@@ -390,16 +382,16 @@ def _measure_queries(
 
             row = {
                 "rows": len(store.query(named.name).rows),  # evaluates and keeps the answer
-                "store_ms": _median_ms(ours, reps),
-                "evaluated_ms": _median_ms(evaluated, reps),
-                "raw_ms": _median_ms(raw, reps),
+                "store_ms": median_ms(ours, reps),
+                "evaluated_ms": median_ms(evaluated, reps),
+                "raw_ms": median_ms(raw, reps),
             }
             if merged is not None:
 
                 def engine(name: str = named.name, graph: Any = merged) -> int:
                     return len(rdflib_query(graph, name).rows)
 
-                row["rdflib_ms"] = _median_ms(engine, max(1, min(reps, 3)))
+                row["rdflib_ms"] = median_ms(engine, max(1, min(reps, 3)))
             results[named.name] = row
     return results
 

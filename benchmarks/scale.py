@@ -69,15 +69,16 @@ def measure_stages(releases: int) -> dict[str, Any]:
     }
 
 
-def measure_one_worker(folder: Path, store_dir: Path) -> dict[str, Any]:
-    """``load_releases(workers=1)`` into a new on-disk store: seconds, CPU, releases."""
+def measure_workers(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
+    """``load_releases(workers=N)`` into a new on-disk store, as ``hmic-graph load --workers N``:
+    seconds, CPU, releases."""
     from hmic_graph.ingest.corpus import load_releases
     from hmic_graph.store import open_store
 
     shutil.rmtree(store_dir, ignore_errors=True)
     cpu, start = _cpu(), time.perf_counter()
     with open_store(store_dir) as store:
-        outcome = load_releases(store, [folder], workers=1, transactional=True)
+        outcome = load_releases(store, [folder], workers=workers, transactional=True)
     return {
         "seconds": time.perf_counter() - start,
         "cpu": _cpu() - cpu,
@@ -127,7 +128,7 @@ def measure_dask(folder: Path, store_dir: Path, workers: int) -> dict[str, Any]:
     }
 
 
-def _median_ms(action: Callable[[], object], reps: int) -> float:
+def median_ms(action: Callable[[], object], reps: int) -> float:
     action()  # warm: query parsing, Oxigraph's caches
     times = []
     for _ in range(reps):
@@ -154,8 +155,8 @@ def measure_pages(store_dir: Path, reps: int) -> dict[str, Any]:
         db = store.oxigraph
         for named in list_queries():
             name = named.name
-            evaluated_first = _median_ms(lambda n=name: run(db, n, limit=PAGE), reps)
-            evaluated_full = _median_ms(lambda n=name: run(db, n), reps)
+            evaluated_first = median_ms(lambda n=name: run(db, n, limit=PAGE), reps)
+            evaluated_full = median_ms(lambda n=name: run(db, n), reps)
             start = time.perf_counter()
             rows = len(store.query(name).rows)  # evaluates and keeps the answer
             keep_ms = (time.perf_counter() - start) * 1000
@@ -164,27 +165,10 @@ def measure_pages(store_dir: Path, reps: int) -> dict[str, Any]:
                 "evaluated_first_page_ms": evaluated_first,
                 "evaluated_full_ms": evaluated_full,
                 "keep_ms": keep_ms,
-                "first_page_ms": _median_ms(lambda n=name: store.query(n, limit=PAGE), reps),
-                "full_ms": _median_ms(lambda n=name: store.query(n), reps),
+                "first_page_ms": median_ms(lambda n=name: store.query(n, limit=PAGE), reps),
+                "full_ms": median_ms(lambda n=name: store.query(n), reps),
             }
     return found
-
-
-def measure_two_workers(folder: Path, store_dir: Path) -> dict[str, Any]:
-    """``load_releases(workers=2)`` into a new on-disk store, as ``hmic-graph load --workers 2``."""
-    from hmic_graph.ingest.corpus import load_releases
-    from hmic_graph.store import open_store
-
-    shutil.rmtree(store_dir, ignore_errors=True)
-    cpu, start = _cpu(), time.perf_counter()
-    with open_store(store_dir) as store:
-        outcome = load_releases(store, [folder], workers=2, transactional=True)
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": _cpu() - cpu,
-        "releases": len(outcome.loaded),
-        "failed": len(outcome.invalid) + len(outcome.errors),
-    }
 
 
 def measure_naive(folder: Path) -> dict[str, Any]:
@@ -275,9 +259,9 @@ def _child(argv: list[str]) -> dict[str, Any]:
     if kind == "stages":
         return measure_stages(int(rest[0]))
     if kind == "one-worker":
-        return measure_one_worker(Path(rest[0]), Path(rest[1]))
+        return measure_workers(Path(rest[0]), Path(rest[1]), 1)
     if kind == "two-workers":
-        return measure_two_workers(Path(rest[0]), Path(rest[1]))
+        return measure_workers(Path(rest[0]), Path(rest[1]), 2)
     if kind == "naive":
         return measure_naive(Path(rest[0]))
     if kind == "dask":
