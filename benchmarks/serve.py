@@ -213,9 +213,20 @@ class Server:
     log: Path
 
 
-def start_server(store_dir: Path, log: Path, extra: Sequence[str] = ()) -> Server:
-    """``hmic-graph serve`` on a free port, once it answers."""
+def start_server(
+    store_dir: Path, log: Path, extra: Sequence[str] = (), code: Path | None = None
+) -> Server:
+    """``hmic-graph serve`` on a free port, once it answers.
+
+    :param code: serve the package in this folder (a checkout of another
+        commit, put first on the server's ``PYTHONPATH``) instead of this one.
+    """
     port = free_port()
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(code), *filter(None, [env.get("PYTHONPATH")])]
+        )
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [
@@ -235,6 +246,7 @@ def start_server(store_dir: Path, log: Path, extra: Sequence[str] = ()) -> Serve
             ],
             stdout=handle,
             stderr=subprocess.STDOUT,
+            env=env,
         )
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -482,6 +494,7 @@ def table(report: Report) -> str:
         "",
         f"`{command}`: {settings['releases']:,} releases ({settings['triples']:,} triples) "
         f"in an on-disk store, `hmic-graph serve` {' '.join(settings['server_args'])}".rstrip()
+        + (f" (the code in {settings['server_code']})" if settings.get("server_code") else "")
         + f"; {len(outcomes):,} requests after {settings['warmup']:,} warm-up requests, "
         f"{settings['concurrency']} concurrent keep-alive clients (threads of one process), "
         f"seed {settings['seed']}.",
@@ -530,6 +543,7 @@ def run(
     workdir: Path,
     quick: bool,
     server_args: Sequence[str] = (),
+    server_code: Path | None = None,
 ) -> Report:
     """Build the store, start the server, warm it up, measure; the server is stopped after."""
     from run import machine
@@ -542,7 +556,7 @@ def run(
     queries = [(named.name, named.text) for named in list_queries()]
     measured = plan(entities, queries, requests, seed)
     warm = plan(entities, queries, warmup, seed + 1_000_003)
-    server = start_server(store_dir, workdir / "server.log", server_args)
+    server = start_server(store_dir, workdir / "server.log", server_args, server_code)
     try:
         drive(server.port, warm, concurrency)
         cpu_before = process_cpu_seconds(server.process.pid)
@@ -571,6 +585,7 @@ def run(
         "seed": seed,
         "quick": quick,
         "server_args": list(server_args),
+        "server_code": str(server_code) if server_code is not None else None,
     }
     return Report(info, settings, outcomes, seconds, server_cpu, client_cpu, errors)
 
@@ -595,6 +610,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="ARG",
         help="extra argument for `hmic-graph serve` (repeatable)",
     )
+    parser.add_argument(
+        "--server-code",
+        type=Path,
+        metavar="DIR",
+        help="serve the hmic_graph package in DIR (e.g. a git worktree of another commit), "
+        "to compare code before and after on one store",
+    )
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     defaults = QUICK if args.quick else FULL
     options = {
@@ -605,6 +627,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "quick": args.quick,
         "server_args": args.server_arg,
+        "server_code": args.server_code,
     }
     with contextlib.ExitStack() as stack:
         if args.keep is not None:
