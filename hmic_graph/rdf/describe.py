@@ -25,6 +25,13 @@ Every node has an IRI minted under ``base`` (``{base}dataset``,
 comes from the data unless one is given: ``dcterms:modified`` is the date
 of the latest release (``dcterms:issued`` of the release nodes), so the same
 graphs always give the same description, whenever and wherever it is made.
+
+The description is written from a :class:`DatasetStatistics`: the counts
+and the few facts of each release it needs. :func:`dataset_statistics`
+counts them in a mapping of rdflib graphs; a store counts them itself
+(:meth:`hmic_graph.store.ReleaseStore.statistics`, aggregate queries on
+Oxigraph), which spares converting every triple to rdflib. Either gives
+:func:`describe_dataset` the same description.
 """
 
 from __future__ import annotations
@@ -34,12 +41,14 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
+from rdflib.term import Node
 
 from hmic_graph.model.errors import HmicGraphError
 from hmic_graph.model.namespaces import (
@@ -57,9 +66,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TITLE",
     "OGL_V3",
+    "RELEASE_FACTS",
     "SD",
+    "DatasetStatistics",
+    "ReleaseStatistics",
+    "dataset_statistics",
     "describe_dataset",
     "mint",
+    "release_statistics",
 ]
 
 #: The Open Government Licence v3.0, under which HMIC content is published.
@@ -103,8 +117,129 @@ def mint(base: str, *parts: str) -> URIRef:
     return URIRef(base + "/".join(("dataset", *parts)))
 
 
+#: The predicates of a release, read from its own graph, that the description
+#: repeats or uses: its checksum, publisher, web page and date.
+RELEASE_FACTS: tuple[URIRef, ...] = (HMIC.sha256, DCTERMS.publisher, SCHEMA.url, DCTERMS.issued)
+
+
+@dataclass(frozen=True)
+class ReleaseStatistics:
+    """What the description needs of one release graph (see :func:`release_statistics`)."""
+
+    #: The number of triples in the release's graph.
+    triples: int
+    #: The ``hmic:sha256`` values of the release.
+    sha256: frozenset[Node]
+    #: The IRIs the release names as its ``dcterms:publisher``.
+    publishers: frozenset[URIRef]
+    #: The release's ``schema:url`` (the first, as :meth:`rdflib.Graph.value` picks), if any.
+    url: Node | None
+    #: The latest ``dcterms:issued`` of the release as ``YYYY-MM-DD``, if any is a date.
+    issued: str | None
+
+
+@dataclass(frozen=True)
+class DatasetStatistics:
+    """What :func:`describe_dataset` derives a description from: the counts over the
+    merged graph of the releases, where a triple stated by two releases counts once,
+    and the few facts of each release.
+
+    Make it with :func:`dataset_statistics` (from rdflib graphs) or
+    :meth:`hmic_graph.store.ReleaseStore.statistics` (from a store). The
+    mappings are not to be changed.
+    """
+
+    #: Distinct triples of the merged graph (``void:triples``).
+    triples: int
+    #: Distinct IRI subjects of the merged graph (``void:entities``).
+    entities: int
+    #: Class (an IRI ``rdf:type`` object) -> its distinct subjects.
+    classes: Mapping[URIRef, int]
+    #: Property -> the distinct triples that have it.
+    properties: Mapping[URIRef, int]
+    #: Release IRI (the graph name) -> what the description says of that release.
+    releases: Mapping[str, ReleaseStatistics]
+
+    @property
+    def latest_issued(self) -> str | None:
+        """The latest ``dcterms:issued`` date (``YYYY-MM-DD``) of the releases, if any."""
+        return max((r.issued for r in self.releases.values() if r.issued is not None), default=None)
+
+
+def release_statistics(triples: int, facts: Iterable[tuple[Node, Node]]) -> ReleaseStatistics:
+    """The :class:`ReleaseStatistics` of a release graph of ``triples`` triples.
+
+    :param triples: the number of triples in the release's graph.
+    :param facts: ``(predicate, object)`` of the triples of the graph whose
+        subject is the release, at least those with a predicate of
+        :data:`RELEASE_FACTS`, in the graph's order (the first ``schema:url``
+        is the one kept).
+    """
+    sha256: set[Node] = set()
+    publishers: set[URIRef] = set()
+    url: Node | None = None
+    dates: list[str] = []
+    for predicate, value in facts:
+        if predicate == HMIC.sha256:
+            sha256.add(value)
+        elif predicate == DCTERMS.publisher and isinstance(value, URIRef):
+            publishers.add(value)
+        elif predicate == SCHEMA.url and url is None:
+            url = value
+        elif predicate == DCTERMS.issued and isinstance(value, Literal) and _DATE.match(str(value)):
+            dates.append(str(value)[:10])
+    return ReleaseStatistics(
+        triples=triples,
+        sha256=frozenset(sha256),
+        publishers=frozenset(publishers),
+        url=url,
+        issued=max(dates, default=None),
+    )
+
+
+def dataset_statistics(graphs: Mapping[str, Graph]) -> DatasetStatistics:
+    """The :class:`DatasetStatistics` of ``graphs`` (release IRI -> graph), counted in rdflib.
+
+    Costs a pass over every triple; a store's
+    :meth:`~hmic_graph.store.ReleaseStore.statistics` gives the same for its
+    graphs without reading them into rdflib.
+
+    >>> from hmic_graph.ingest.releases import load_release
+    >>> g = load_release("Kent Police praised\\n\\nKent Police works well.", published="2017-03-02")
+    >>> name = str(next(g.subjects(RDF.type, HMIC.PressRelease)))
+    >>> counts = dataset_statistics({name: g, name + "-copy": g})
+    >>> counts.triples == len(g), counts.releases[name].issued, counts.latest_issued
+    (True, '2017-03-02', '2017-03-02')
+    """
+    # Counts over the merged graph: a triple stated by two releases counts once.
+    merged: set[tuple[Node, Node, Node]] = set()
+    for graph in graphs.values():
+        merged.update(graph)
+    classes: dict[URIRef, set[Node]] = {}
+    properties: Counter[URIRef] = Counter()
+    subjects: set[Node] = set()
+    for s, p, o in merged:
+        properties[p] += 1  # type: ignore[index]
+        if isinstance(s, URIRef):
+            subjects.add(s)
+        if p == RDF.type and isinstance(o, URIRef):
+            classes.setdefault(o, set()).add(s)
+    releases = {}
+    for name in sorted(graphs):
+        graph, release = graphs[name], URIRef(name)
+        facts = ((p, o) for p in RELEASE_FACTS for o in graph.objects(release, p))
+        releases[name] = release_statistics(len(graph), facts)
+    return DatasetStatistics(
+        triples=len(merged),
+        entities=len(subjects),
+        classes={cls: len(members) for cls, members in sorted(classes.items())},
+        properties=dict(sorted(properties.items())),
+        releases=releases,
+    )
+
+
 def describe_dataset(
-    graphs: Mapping[str, Graph],
+    graphs: Mapping[str, Graph] | DatasetStatistics,
     *,
     title: str = DEFAULT_TITLE,
     description: str = DEFAULT_DESCRIPTION,
@@ -119,7 +254,9 @@ def describe_dataset(
     """A VoID + DCAT + PROV-O description of ``graphs`` (release IRI -> graph).
 
     :param graphs: one graph per release, keyed by the release IRI (the graph
-        name); a store's ``graphs()`` is such a mapping.
+        name), such as a store's ``graphs()``; or their
+        :class:`DatasetStatistics`, such as a store's ``statistics()``, which
+        gives the same description without reading the graphs.
     :param title: ``dcterms:title`` of the dataset.
     :param description: ``dcterms:description`` of the dataset.
     :param base: the namespace the description's IRIs are minted under.
@@ -168,7 +305,8 @@ def describe_dataset(
     from hmic_graph import __version__
     from hmic_graph.rdf.export import RdfFormat
 
-    for name in graphs:
+    names = graphs.releases if isinstance(graphs, DatasetStatistics) else graphs
+    for name in names:
         _check_iri(name, "graph name")
     if publisher is not None:
         _check_iri(publisher, "publisher")
@@ -179,12 +317,13 @@ def describe_dataset(
             raise HmicGraphError(f"the {what} must be an http:// or https:// URL, not {value!r}")
     chosen = [f if isinstance(f, RdfFormat) else RdfFormat.from_name(f) for f in formats]
     when = _build_time(build_time)
+    counts = graphs if isinstance(graphs, DatasetStatistics) else dataset_statistics(graphs)
     modified: Literal | None = None
     if when is not None:
         stamp = when.strftime("%Y%m%dT%H%M%SZ")
         modified = Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
     else:
-        latest = _latest_release_date(graphs)
+        latest = counts.latest_issued
         stamp = latest.replace("-", "") + "T000000Z" if latest is not None else "undated"
         if latest is not None:
             modified = Literal(latest, datatype=XSD.date)
@@ -203,20 +342,6 @@ def describe_dataset(
     build = mint(base, "build", stamp)
     agent = mint(base, "software", "hmic-graph", quote(__version__, safe=".-_~"))
 
-    # Counts over the merged graph: a triple stated by two releases counts once.
-    merged: set[tuple[object, object, object]] = set()
-    for graph in graphs.values():
-        merged.update(graph)
-    classes: dict[URIRef, set[object]] = {}
-    properties: Counter[URIRef] = Counter()
-    subjects: set[object] = set()
-    for s, p, o in merged:
-        properties[p] += 1  # type: ignore[index]
-        if isinstance(s, URIRef):
-            subjects.add(s)
-        if p == RDF.type and isinstance(o, URIRef):
-            classes.setdefault(o, set()).add(s)
-
     add = out.add
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
@@ -225,50 +350,47 @@ def describe_dataset(
     add((dataset, DCTERMS.license, OGL_V3))
     if modified is not None:
         add((dataset, DCTERMS.modified, modified))
-    add((dataset, VOID.triples, Literal(len(merged))))
-    add((dataset, VOID.entities, Literal(len(subjects))))
-    add((dataset, VOID.classes, Literal(len(classes))))
-    add((dataset, VOID.properties, Literal(len(properties))))
+    add((dataset, VOID.triples, Literal(counts.triples)))
+    add((dataset, VOID.entities, Literal(counts.entities)))
+    add((dataset, VOID.classes, Literal(len(counts.classes))))
+    add((dataset, VOID.properties, Literal(len(counts.properties))))
     add((dataset, VOID.uriSpace, Literal(base)))
     if sparql_endpoint is not None:
         add((dataset, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
-    for namespace in _vocabularies(set(properties) | set(classes)):
+    for namespace in _vocabularies(set(counts.properties) | set(counts.classes)):
         add((dataset, VOID.vocabulary, URIRef(namespace)))
 
-    for cls in sorted(classes):
+    for cls in sorted(counts.classes):
         partition = mint(base, "class", _key(cls))
         add((dataset, VOID.classPartition, partition))
         add((partition, VOID["class"], cls))
-        add((partition, VOID.entities, Literal(len(classes[cls]))))
-    for prop in sorted(properties):
+        add((partition, VOID.entities, Literal(counts.classes[cls])))
+    for prop in sorted(counts.properties):
         partition = mint(base, "property", _key(prop))
         add((dataset, VOID.propertyPartition, partition))
         add((partition, VOID.property, prop))
-        add((partition, VOID.triples, Literal(properties[prop])))
+        add((partition, VOID.triples, Literal(counts.properties[prop])))
 
     publishers: set[URIRef] = set()
     found_sources: dict[str, str] = {}
-    for name in sorted(graphs):
-        graph, release = graphs[name], URIRef(name)
+    for name in sorted(counts.releases):
+        facts, release = counts.releases[name], URIRef(name)
         subset = _subset_iri(base, name)
         add((dataset, VOID.subset, subset))
         add((subset, RDF.type, VOID.Dataset))
         add((subset, RDF.type, SD.NamedGraph))
         add((subset, SD.name, release))
-        add((subset, VOID.triples, Literal(len(graph))))
+        add((subset, VOID.triples, Literal(facts.triples)))
         add((dataset, DCTERMS.source, release))
         add((build, PROV.used, release))
         add((release, RDF.type, PROV.Entity))
-        for checksum in graph.objects(release, HMIC.sha256):
+        for checksum in facts.sha256:
             add((release, HMIC.sha256, checksum))
-        for who in graph.objects(release, DCTERMS.publisher):
-            if isinstance(who, URIRef):
-                publishers.add(who)
-        page = graph.value(release, SCHEMA.url)
-        if page is not None and is_absolute_iri(str(page)):
-            found_sources[name] = str(page)
+        publishers.update(facts.publishers)
+        if facts.url is not None and is_absolute_iri(str(facts.url)):
+            found_sources[name] = str(facts.url)
     for name, location in sorted((sources if sources is not None else found_sources).items()):
-        if name not in graphs:
+        if name not in counts.releases:
             raise HmicGraphError(f"sources names <{name}>, which is not one of the graphs")
         _check_iri(location, f"source of <{name}>")
         add((URIRef(name), PROV.hadPrimarySource, URIRef(location)))
@@ -337,17 +459,6 @@ def _build_time(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).replace(microsecond=0)
-
-
-def _latest_release_date(graphs: Mapping[str, Graph]) -> str | None:
-    """The latest ``dcterms:issued`` date (``YYYY-MM-DD``) of the releases the graphs are named by."""
-    dates = [
-        str(issued)[:10]
-        for name, graph in graphs.items()
-        for issued in graph.objects(URIRef(name), DCTERMS.issued)
-        if isinstance(issued, Literal) and _DATE.match(str(issued))
-    ]
-    return max(dates, default=None)
 
 
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d")

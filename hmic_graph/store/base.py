@@ -29,6 +29,7 @@ from hmic_graph.model.namespaces import HMIC, SCHEMA, bind_prefixes, is_absolute
 from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 
 if TYPE_CHECKING:
+    from hmic_graph.rdf.describe import DatasetStatistics
     from hmic_graph.sparql.query import BindingValue, QueryResult
 
 __all__ = [
@@ -268,6 +269,20 @@ class ReleaseStore(ABC):
         # The names are checked once here, not once per graph: listing them
         # reads every graph name of the store.
         return {name: self._read_graph(name) for name in self._selected(releases)}
+
+    def statistics(self) -> DatasetStatistics:
+        """The counts and release facts the store's description is written from.
+
+        Equal to :func:`hmic_graph.rdf.describe.dataset_statistics` of
+        :meth:`graphs`, so ``describe_dataset(store.statistics())`` is
+        ``describe_dataset(store.graphs())``; a store that can count without
+        reading every triple into rdflib does (the Oxigraph store).
+
+        :raises HmicGraphError: the store is closed.
+        """
+        from hmic_graph.rdf.describe import dataset_statistics
+
+        return dataset_statistics(self.graphs())
 
     def dataset(self, releases: Iterable[str] | None = None) -> Dataset:
         """An rdflib Dataset with one named graph per release (default: all).

@@ -42,6 +42,11 @@ Literals
     shapes declare are put back when graphs are read
     (:mod:`hmic_graph.store.datatypes`).
 
+Statistics
+    :meth:`~OxigraphStore.statistics` counts what the dataset description
+    needs with SPARQL aggregates over the default graph (each triple once)
+    and over the release graphs, instead of reading every triple into rdflib.
+
 Log files
     RocksDB starts a new info log (``LOG``, the old one renamed ``LOG.old.*``)
     each time a store is opened for writing, and pyoxigraph does not expose
@@ -61,6 +66,11 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from hmic_graph.model.errors import HmicGraphError, StoreLocked
+from hmic_graph.rdf.describe import (
+    RELEASE_FACTS,
+    DatasetStatistics,
+    release_statistics,
+)
 from hmic_graph.rdf.terms import from_oxigraph, to_oxigraph
 from hmic_graph.store.base import ReleaseStore, Triple, _last_of_each, encode_triples
 from hmic_graph.store.datatypes import NORMALISED_TO, restore_datatype
@@ -83,6 +93,18 @@ _FORGET_FROM_UNION = (
     "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
     "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {g}) }} }}"
 )
+
+# What statistics() counts. The default graph holds the union of the release
+# graphs with each triple once, so a COUNT(*) there counts the distinct triples
+# of the merged graph, as describe_dataset counts them. A store holds no blank
+# nodes (check_graph refuses them) and a literal is never a subject, so every
+# subject is an IRI: an isIRI filter would only decode each one, six times slower.
+_UNION_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c"
+_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_RELEASE_FACTS = tuple(ox.NamedNode(str(p)) for p in RELEASE_FACTS)
 
 
 class OxigraphStore(ReleaseStore):
@@ -243,7 +265,7 @@ class OxigraphStore(ReleaseStore):
     # --- reading ------------------------------------------------------------------
 
     def _names(self) -> list[str]:
-        return [g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)]
+        return _graph_names(self.oxigraph)
 
     def _graph_triples(self, name: str) -> Iterator[Triple]:
         for quad in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name)):
@@ -255,9 +277,39 @@ class OxigraphStore(ReleaseStore):
             yield _triple(quad)
 
     def _union_size(self) -> int:
-        for solution in self.oxigraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
-            return int(solution[0].value)
-        return 0
+        return _count(self.oxigraph, _UNION_SIZE)
+
+    def statistics(self) -> DatasetStatistics:
+        """What the store's description is written from, counted by Oxigraph; see
+        :meth:`ReleaseStore.statistics` (equal to counting :meth:`graphs` in rdflib).
+
+        On a large store this is a few aggregate queries instead of reading
+        every triple into rdflib: tens of times faster.
+
+        :raises HmicGraphError: the store is closed.
+        """
+        self.ensure_open()
+        # One handle for every query: a read-only store's refresh() may swap it meanwhile.
+        db = self.oxigraph
+        sizes = {graph.value: count for graph, count in _counts(db, _GRAPH_SIZES)}
+        releases = {}
+        for name in sorted(_graph_names(db)):
+            node = ox.NamedNode(name)
+            # Read as graphs() reads them (datatypes put back, in the graph's
+            # order), so the facts equal those counted from graphs().
+            facts = [
+                _triple(quad)[1:]
+                for predicate in _RELEASE_FACTS
+                for quad in db.quads_for_pattern(node, predicate, None, node)
+            ]
+            releases[name] = release_statistics(sizes.get(name, 0), facts)
+        return DatasetStatistics(
+            triples=_count(db, _UNION_SIZE),
+            entities=_count(db, _ENTITIES),
+            classes=dict(sorted((URIRef(c.value), n) for c, n in _counts(db, _CLASSES))),
+            properties=dict(sorted((URIRef(p.value), n) for p, n in _counts(db, _PROPERTIES))),
+            releases=releases,
+        )
 
     def _run_query(
         self,
@@ -376,6 +428,23 @@ def _union_copy(name: str, data: bytes) -> bytes:
     """
     suffix = f" {ox.NamedNode(name)} .\n".encode()
     return data.replace(suffix, b" .\n")
+
+
+def _graph_names(db: ox.Store) -> list[str]:
+    return [g.value for g in db.named_graphs() if isinstance(g, ox.NamedNode)]
+
+
+def _count(db: ox.Store, query: str) -> int:
+    """The ``?n`` of a ``SELECT (COUNT(...) AS ?n)`` query without ``GROUP BY``."""
+    for solution in db.query(query):  # type: ignore[union-attr]
+        return int(solution["n"].value)
+    return 0
+
+
+def _counts(db: ox.Store, query: str) -> Iterator[tuple[Any, int]]:
+    """``(?x, ?n)`` per row of a ``SELECT ?x (COUNT(...) AS ?n) ... GROUP BY ?x`` query."""
+    for solution in db.query(query):  # type: ignore[union-attr]
+        yield solution[0], int(solution["n"].value)
 
 
 def _triple(quad: Any) -> Triple:
