@@ -10,10 +10,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
+from hmic_graph.cli import main as cli
+from hmic_graph.ingest.dump import dump_store
 from hmic_graph.model.namespaces import DEFAULT_BASE, HMIC, OA, SCHEMA
 from hmic_graph.rdf.describe import DatasetStatistics, dataset_statistics, describe_dataset
-from hmic_graph.rdf.export import serialize
-from hmic_graph.store import ReleaseStore, open_store
+from hmic_graph.rdf.export import serialize, to_dataset
+from hmic_graph.store import OxigraphStore, ReleaseStore, open_store
 
 EX = "https://example.org/"
 #: A triple both made-up releases state: the merged graph has it once.
@@ -121,3 +123,46 @@ def test_a_read_only_handle(tmp_path: Path) -> None:
         expected = dataset_statistics(writer.graphs())
     with open_store(tmp_path / "store", read_only=True) as reader:
         assert reader.statistics() == expected
+
+
+def test_describe_and_export_describe_a_store_without_reading_its_graphs(
+    tmp_path: Path,
+    corpus_batch: list[tuple[str, bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "store"
+    with open_store(path) as writer:
+        writer.add_encoded(corpus_batch[:4])
+        for name, graph in made_up_releases().items():
+            writer.add_graph(name, graph)
+    endpoint = "https://example.org/sparql"
+    with open_store(path, read_only=True) as store:
+        graphs = store.graphs()
+        description = describe_dataset(graphs, sparql_endpoint=endpoint)
+        merged = store.merged()
+        for triple in description:
+            merged.add(triple)
+        trig = to_dataset(graphs)
+        for triple in description:
+            trig.default_graph.add(triple)
+        one = sorted(graphs)[0]
+        selected = describe_dataset({one: graphs[one]})
+
+        monkeypatch.setattr(cli, "COMMAND_MODULES", ("hmic_graph.cli.store",))
+        # the whole store: described from its statistics, trig aside (it holds the graphs)
+        unread = pytest.MonkeyPatch()
+        unread.setattr(OxigraphStore, "graphs", lambda *_, **__: pytest.fail("graphs read"))
+        try:
+            assert cli.main(["describe", "--store", str(path), "--sparql-endpoint", endpoint]) == 0
+            assert capsys.readouterr().out == turtle(description)
+            assert dump_store(
+                store, format="turtle", describe=True, sparql_endpoint=endpoint
+            ) == turtle(merged)
+        finally:
+            unread.undo()
+        assert dump_store(
+            store, format="trig", describe=True, sparql_endpoint=endpoint
+        ) == serialize(trig, format="trig")
+        with_one = dump_store(store, format="nt", releases=[one], describe=True)
+        assert set(selected) <= set(Graph().parse(data=with_one, format="nt"))

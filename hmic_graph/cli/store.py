@@ -340,7 +340,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         graph = describe_dataset(
-            store.graphs(),
+            store.statistics(),
             title=args.title or DEFAULT_TITLE,
             base=args.base or DEFAULT_BASE,
             sparql_endpoint=args.sparql_endpoint,

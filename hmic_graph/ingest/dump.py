@@ -41,16 +41,15 @@ def dump_graph(
     :raises HmicGraphError: a named release is not in the store, or the store is closed.
     """
     selected = sorted(set(releases)) if releases is not None else None
-    # Per-release graphs only when needed: a merged dump reads the union directly.
-    graphs = (
-        store.graphs(selected) if selected is not None or describe or fmt.is_dataset_format else {}
-    )
+    # Per-release graphs only when needed: a merged dump reads the union directly,
+    # and the whole store is described from its statistics (counted by the store).
+    graphs = store.graphs(selected) if selected is not None or fmt.is_dataset_format else {}
     output: Graph = to_dataset(graphs) if fmt.is_dataset_format else store.merged(selected)
     if describe:
         from hmic_graph.rdf.describe import DEFAULT_TITLE, describe_dataset
 
         description = describe_dataset(
-            graphs,
+            store.statistics() if selected is None else graphs,
             title=title or DEFAULT_TITLE,
             base=base,
             sparql_endpoint=sparql_endpoint,
