@@ -379,11 +379,16 @@ class EntityPages:
         return value
 
     def _dataset_description(self) -> Graph:
-        """The VoID/DCAT/PROV description of the store, made again when the store changes."""
+        """The VoID/DCAT/PROV description of the store, made again when the store changes.
+
+        Written from the store's statistics, which an on-disk store counts
+        with a few SPARQL aggregates instead of reading every graph into rdflib.
+        """
         from hmic_graph.rdf.describe import describe_dataset
 
         return self.kept(
-            "dataset", lambda: describe_dataset(self.backend.current().graphs(), base=self.base)
+            "dataset",
+            lambda: describe_dataset(self.backend.current().statistics(), base=self.base),
         )
 
     def description(self, iri: URIRef) -> Graph:
