@@ -90,7 +90,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import AsyncIterator, Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, quote
 
 from starlette.applications import Starlette
@@ -120,7 +120,7 @@ from hmic_graph.serve.templating import render, stylesheet_csp_hash
 from hmic_graph.serve.workers import QueryPool
 
 if TYPE_CHECKING:
-    from rdflib import URIRef
+    from rdflib import Graph, URIRef
 
     from hmic_graph.store import ReleaseStore
 
@@ -347,7 +347,9 @@ class _Server:
         from hmic_graph.serve.profiles import search_view
 
         text = request.query_params.get("q", "")
-        page = await run_in_threadpool(lambda: render("search.html", view=search_view(self.pages, text)))
+        page = await run_in_threadpool(
+            lambda: render("search.html", view=search_view(self.pages, text))
+        )
         return _html(page)
 
     async def void(self, request: Request) -> Response:
@@ -413,6 +415,8 @@ class _Server:
             path = context["view"].path
             formats = [(name, media, f"{path}?format={key}") for name, media, key in _ALTERNATES]
             return 200, render(template, formats=formats, **context), HTML
+        if media_type == "text/turtle":
+            return 200, _turtle(iri, description), media_type
         from hmic_graph.rdf.export import serialize
 
         return 200, serialize(description, format=_EXPORT_FORMATS[media_type]), media_type
@@ -445,9 +449,7 @@ class _Server:
                 # Another request that shared the run may have written it meanwhile.
                 answer = self.responses.get(key)
                 if answer is None:
-                    body = await run_in_threadpool(
-                        self._result_body, text, page, outcome, chosen
-                    )
+                    body = await run_in_threadpool(self._result_body, text, page, outcome, chosen)
                     answer = (200, body, chosen)
                     size = len(body) + _ENTRY_OVERHEAD
                     self.responses.put(key, answer, size=size, version=version)
@@ -606,7 +608,6 @@ def _page_links(text: str, limit: int, offset: int, *, full: bool) -> dict[str, 
     }
 
 
-
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -637,7 +638,9 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith(_TEXT_TYPES) else media_type
 
 
-def _html(body: str | bytes, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def _html(
+    body: str | bytes, *, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     return Response(
         body, status_code=status, media_type="text/html; charset=utf-8", headers=dict(headers or {})
     )
@@ -650,6 +653,54 @@ def _plain(message: str, status: int, *, headers: Mapping[str, str] | None = Non
 def _browser(accept: str | None) -> bool:
     """Whether ``accept`` prefers an HTML page to SPARQL JSON (a browser's does)."""
     return negotiate(accept, ("application/sparql-results+json", HTML)) == HTML
+
+
+def _turtle(iri: URIRef, description: Graph) -> str:
+    """The Turtle of the page of ``iri``: its description, written by pyoxigraph.
+
+    A tenth of the CPU of rdflib's writer (about 0.2 ms against 2-3 ms for a
+    quote's page), which a page's first view pays. The entity's own triples
+    come first, then the others by subject, each sorted; only the model's
+    prefixes the triples use are declared. A description with blank nodes
+    (none in the store's data) goes to the library's Turtle writer, as before.
+    """
+    import pyoxigraph
+    from rdflib import BNode, Literal
+    from rdflib import URIRef as IRI
+    from rdflib.namespace import RDF
+
+    from hmic_graph.model.namespaces import PREFIXES
+    from hmic_graph.rdf.export import serialize
+    from hmic_graph.rdf.terms import to_oxigraph
+
+    triples = list(description)
+    if any(isinstance(term, BNode) for triple in triples for term in triple):
+        return serialize(description, format="turtle")
+    entity = pyoxigraph.NamedNode(str(iri))
+    converted = sorted(
+        (pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples),
+        key=lambda t: (t.subject != entity, str(t)),
+    )
+    used: set[str] = set()
+    for s, p, o in triples:
+        used.add(str(s))
+        if p != RDF.type:  # written "a"
+            used.add(str(p))
+        if isinstance(o, IRI):
+            used.add(str(o))
+        elif isinstance(o, Literal) and o.datatype is not None:
+            used.add(str(o.datatype))
+    prefixes = {
+        name: str(namespace)
+        for name, namespace in sorted(PREFIXES.items())
+        if any(term.startswith(str(namespace)) for term in used)
+    }
+    # With no output given, serialize returns the bytes.
+    text = cast(
+        bytes,
+        pyoxigraph.serialize(converted, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes),
+    )
+    return text.decode("utf-8")
 
 
 def _not_acceptable(offered: tuple[str, ...]) -> Response:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 
 from rdflib import Graph, Literal, URIRef
@@ -283,6 +283,23 @@ class EntityPages:
     def _label(self, iri: URIRef) -> str:
         return self._label_from(iri, self.backend.objects_of(iri, _LABEL_SOURCES))
 
+    #: What a label is made from: read these with a node's other facts and
+    #: :meth:`labels_from` gives its label without another lookup.
+    label_sources: tuple[URIRef, ...] = _LABEL_SOURCES
+
+    def labels_from(self, facts: Mapping[URIRef, Mapping[URIRef, list[Node]]]) -> dict[str, str]:
+        """The labels :meth:`labels_of` would give, made from facts already read.
+
+        Only for the nodes under the base whose facts include every predicate
+        of :attr:`label_sources` (an empty list where the node has none).
+        """
+        return {
+            str(node): self._label_from(node, values)
+            for node, values in facts.items()
+            if local_path(self.base, str(node)) is not None
+            and all(p in values for p in _LABEL_SOURCES)
+        }
+
     def facts(
         self, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...]
     ) -> dict[URIRef, dict[URIRef, list[Node]]]:
@@ -312,7 +329,7 @@ class EntityPages:
                     cache.put((str(node), predicates), values, size=size, version=version)
         return {node: found[node] for node in chosen}
 
-    def _label_from(self, iri: URIRef, values: dict[URIRef, list[Node]]) -> str:
+    def _label_from(self, iri: URIRef, values: Mapping[URIRef, list[Node]]) -> str:
         for predicate in LABEL_PREDICATES:
             value = _best_literal(values[predicate])
             if value:
@@ -444,14 +461,17 @@ class EntityPages:
             ),
         )
         links_in = self._incoming_subjects(iri) if incoming else []
-        # Every label the page shows, looked up at once.
+        # Every label the page shows, looked up at once; its own from what was read.
+        own_label = self.labels_from({iri: {p: about.get(p, []) for p in _LABEL_SOURCES}})
         known = self.labels_of(
-            [
-                iri,
+            v
+            for v in (
                 *(v for values in about.values() for v in values),
                 *(s for _, subjects, _ in links_in for s in subjects[:_MAX_PER_GROUP]),
-            ]
+            )
+            if str(v) not in own_label
         )
+        known.update(own_label)
         for predicate in predicates:
             values = sorted(about[predicate], key=lambda o: (isinstance(o, Literal), str(o)))
             facts.append(

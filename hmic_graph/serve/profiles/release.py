@@ -4,7 +4,6 @@ linking to its node, and what the graph says about the release beside it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -137,7 +136,10 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
             evidence_of.setdefault(selector, []).append(node)
     selectors = sorted(positions, key=str)
     evidenced = {node for nodes in evidence_of.values() for node in nodes}
-    facts = pages.facts(parts, _PART_FACTS)
+    # Read with what labels are made of: the parts are new on each release's
+    # page, and their labels would otherwise cost another lookup.
+    facts = pages.facts(parts, (*_PART_FACTS, *pages.label_sources))
+    part_labels = pages.labels_from(facts)
     speakers = {s for values in facts.values() for s in _iris(values[SCHEMA.spokenByCharacter])}
     # One lookup per named node, not a batch: a batch reads every statement of
     # each node, and an inspectorate has thousands (a contact point per release).
@@ -169,7 +171,19 @@ def release_view(pages: EntityPages, release: URIRef, description: Graph) -> Rel
     for node in inspections:
         for predicate in (HMIC.inspectedBody, HMIC.inspectionKind, HMIC.judgement):
             iris.update(facts[node][predicate])
-    link = _linker(pages, {**pages.labels_of(iris), **_text_labels(facts, texts)})
+    part_labels.update(
+        pages.labels_from(
+            {release: {p: list(description.objects(release, p)) for p in pages.label_sources}}
+        )
+    )
+    link = _linker(
+        pages,
+        {
+            **pages.labels_of(n for n in iris if str(n) not in part_labels),
+            **part_labels,
+            **_text_labels(facts, texts),
+        },
+    )
 
     # Spans from evidence selectors, the kind from the type of the node they are evidence for.
     highlights: dict[tuple[int, int, str], Highlight] = {}
@@ -269,8 +283,20 @@ def _occurrences(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     for name in sorted(
         {n.strip() for n in names if len(n.strip()) > 2}, key=lambda n: (-len(n), n)
     ):
-        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
-            span = match.span()
-            if not any(span[0] < end and start < span[1] for start, end in taken):
-                taken.append(span)
+        # A search, not a regular expression: each name would be a new
+        # pattern to compile, and compiling a long title costs a millisecond.
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            whole = not (start > 0 and _word(text[start - 1])) and not (
+                end < len(text) and _word(text[end])
+            )
+            if whole and not any(start < right and left < end for left, right in taken):
+                taken.append((start, end))
+            start = text.find(name, end if whole else start + 1)
     return sorted(taken)
+
+
+def _word(character: str) -> bool:
+    """Whether ``character`` is what a regular expression's ``\\w`` matches."""
+    return character.isalnum() or character == "_"
