@@ -71,3 +71,22 @@ def test_the_stage_breakdown_covers_every_stage(capsys: pytest.CaptureFixture[st
     for stage in stages.STAGES:
         assert f"| {stage} |" in out
     assert "6 synthetic releases" in out and "| all |" in out
+
+
+def test_the_description_benchmark_times_both_ways(tmp_path: Path) -> None:
+    import describe
+
+    from hmic_graph.ingest.releases import load_release, release_name
+    from hmic_graph.store import open_store
+
+    with open_store(tmp_path / "store") as store:
+        for _name, text in generate.generate(3, seed=2):
+            graph = load_release(text)
+            store.add_graph(release_name(graph), graph)
+    result = describe.measure(tmp_path / "store", rounds=1)
+    assert result["releases"] == 3 and result["triples"] > 0
+    assert {way: len(runs) for way, runs in result["seconds"].items()} == {
+        "graphs": 1,
+        "statistics": 1,
+    }
+    assert "x** faster" in describe.section(result, "python benchmarks/describe.py STORE")
