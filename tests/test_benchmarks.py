@@ -90,3 +90,21 @@ def test_the_description_benchmark_times_both_ways(tmp_path: Path) -> None:
         "statistics": 1,
     }
     assert "x** faster" in describe.section(result, "python benchmarks/describe.py STORE")
+
+
+def test_the_page_benchmark_measures_every_kind_and_pass(tmp_path: Path) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    import pages
+
+    from hmic_graph.ingest.releases import load_release, release_name
+    from hmic_graph.store import open_store
+
+    with open_store(tmp_path / "store") as store:
+        for _name, text in generate.generate(3, seed=4):
+            graph = load_release(text)
+            store.add_graph(release_name(graph), graph)
+    found = pages.measure(tmp_path / "store", sample=2, passes=2, seed=1)
+    assert set(found) == {
+        (label, media) for label, _ in pages.CLASSES for media in pages.MEDIA_TYPES
+    }
+    assert all(len(values) == 2 and all(v > 0 for v in values) for values in found.values())
