@@ -11,8 +11,10 @@ Entities
     ``text/turtle``, ``application/ld+json`` or ``application/n-triples``;
     ``?format=ttl|jsonld|nt|html`` overrides it, for links. The RDF is the
     store's ``describe(iri)`` (the entity's triples and its evidence
-    selectors). An IRI with no triples about it and none pointing at it is a
-    404. Paths are checked before any IRI is built: only ``/``-separated
+    selectors). Turtle is written by pyoxigraph (a tenth of rdflib's
+    writer's CPU): the entity's triples first, only the prefixes used;
+    JSON-LD and N-Triples as ``hmic-graph export`` writes them. An IRI with
+    no triples about it and none pointing at it is a 404. Paths are checked before any IRI is built: only ``/``-separated
     segments of ``[A-Za-z0-9._~-]``, none made of dots only, nothing
     percent-encoded (``/id/../..``, ``%2e%2e``, ``%2f`` are all 404).
 
