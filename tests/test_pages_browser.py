@@ -32,9 +32,7 @@ import base64
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,9 +42,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import LiveServer, free_loopback_port, stop_process
 
 from hmic_graph.model.namespaces import DEFAULT_BASE
-from hmic_graph.store import open_store
 
 httpx = pytest.importorskip("httpx", reason="the tests need httpx")
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
@@ -60,7 +58,6 @@ CHROMEDRIVER = os.environ.get("HMIC_GRAPH_CHROMEDRIVER", "/usr/bin/chromedriver"
 AXE = Path(os.environ.get("HMIC_GRAPH_AXE", HERE / "browser" / "node_modules" / "axe-core" / "axe.min.js"))
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C WebDriver element key
 HOST = "127.0.0.1"
-STARTUP_SECONDS = 60
 
 RELEASE_FILE = "005_kent-crime-data.txt"  # its IRI is minted from its content: looked up
 FORCE = "/id/force/kent-police"
@@ -68,57 +65,10 @@ PERSON = "/id/person/zoe-billingham"
 KINDS = ("quote", "finding", "force", "person", "report", "alliance", "partner", "contact")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def _hmic_graph(*args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "hmic_graph", *args], **kwargs)
-
-
 @pytest.fixture(scope="module")
-def site(
-    tmp_path_factory: pytest.TempPathFactory, corpus_batch: list[tuple[str, bytes]]
-) -> Iterator[str]:
-    """``hmic-graph serve`` over the corpus, on a free loopback port; its base URL."""
-    folder = tmp_path_factory.mktemp("pages")
-    store = folder / "store"
-    with open_store(store) as made:  # the graphs `load` makes, extracted once per session
-        made.add_encoded(corpus_batch, atomic=False)
-    port = _free_port()
-    log = folder / "serve.log"
-    with log.open("wb") as handle:
-        server = _hmic_graph(
-            "serve", "--store", str(store), "--host", HOST, "--port", str(port), "--log-level", "warning",
-            stdout=handle, stderr=subprocess.STDOUT,
-        )
-    url = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text(errors='replace')}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server was not ready within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        _stop(server)
+def site(corpus_server: LiveServer) -> str:
+    """The base URL of ``hmic-graph serve`` over the corpus (the session's ``corpus_server``)."""
+    return corpus_server.url
 
 
 class Browser:
@@ -179,7 +129,7 @@ def browser() -> Iterator[Browser]:
             f"no headless browser: {', '.join(missing)} not found; "
             "install Debian's `chromium` and `chromium-driver` packages to run this test"
         )
-    port = _free_port()
+    port = free_loopback_port()
     profile = tempfile.mkdtemp(prefix="hmic-chromium-")
     driver = subprocess.Popen(
         [CHROMEDRIVER, f"--port={port}", "--allowed-ips=127.0.0.1"],
@@ -226,7 +176,7 @@ def browser() -> Iterator[Browser]:
         if session is not None:
             with contextlib.suppress(httpx.HTTPError):
                 httpx.delete(f"{url}/session/{session}", timeout=30)
-        _stop(driver)
+        stop_process(driver)
         shutil.rmtree(profile, ignore_errors=True)
 
 

@@ -1,124 +1,47 @@
 """The real server: ``hmic-graph serve`` under uvicorn in a subprocess, on 127.0.0.1 only.
 
-* a bounded load test: 2,000 requests, 8 at a time, mixing entity pages (HTML
+* a bounded load test: 1,000 requests, 8 at a time, mixing entity pages (HTML
   and Turtle), the index and the bundled competency queries over ``/sparql``;
   it asserts that none fails and prints the latencies (no timing assertions);
 * raw HTTP requests that no client library would normalise (``/id/../..``).
 
-The browser tests are in ``tests/test_pages_browser.py``.
+The server is the session's ``corpus_server`` (``tests/conftest.py``), which
+the browser tests (``tests/test_pages_browser.py``) share.
 """
 
 from __future__ import annotations
 
 import http.client
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from hmic_graph.model.namespaces import DEFAULT_BASE
 from hmic_graph.sparql.query import list_queries
-from hmic_graph.store import open_store
 
 pytest.importorskip("uvicorn", reason="the serve extra (starlette, uvicorn, jinja2) is not installed")
 pytest.importorskip("pyoxigraph", reason="the Oxigraph store needs pyoxigraph")
 httpx = pytest.importorskip("httpx", reason="the tests need httpx")
 
 
+if TYPE_CHECKING:
+    from conftest import LiveServer
+
 pytestmark = pytest.mark.slow
 
 HOST = "127.0.0.1"
-STARTUP_SECONDS = 60
 REQUESTS = 1_000
 CONCURRENCY = 8
 
-# Runs the CLI with the serve command registered, whether or not cli.py lists it yet.
-LAUNCHER = (
-    "import sys, hmic_graph.cli.main as cli\n"
-    "if 'hmic_graph.cli.serve' not in cli.COMMAND_MODULES:\n"
-    "    cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'hmic_graph.cli.serve')\n"
-    "sys.exit(cli.main(sys.argv[1:]))\n"
-)
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    url: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def _start(store: Path, log: Path) -> Server:
-    port = free_port()
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, "serve", "--store", str(store), "--host", HOST,
-         "--port", str(port), "--log-level", "warning"],
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
-    handle.close()
-    url = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(url + "/", timeout=2).status_code == 200:
-                return Server(url, port, process, log)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    _stop(process)
-    raise RuntimeError(f"the server was not ready within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, corpus_batch: list[tuple[str, bytes]]
-) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("live")
-    store = folder / "store"
-    with open_store(store) as made:
-        made.add_encoded(corpus_batch, atomic=False)
-    running = _start(store, folder / "server.log")
-    try:
-        yield running
-    finally:
-        _stop(running.process)
-    assert running.process.returncode is not None
-
-
-def _entity_paths(server: Server) -> list[str]:
+def _entity_paths(corpus_server: LiveServer) -> list[str]:
     query = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{DEFAULT_BASE}")) }}'
-    response = httpx.get(server.url + "/sparql", params={"query": query}, timeout=30)
+    response = httpx.get(corpus_server.url + "/sparql", params={"query": query}, timeout=30)
     response.raise_for_status()
     iris = sorted(row["s"]["value"] for row in response.json()["results"]["bindings"])
     return ["/id/" + iri[len(DEFAULT_BASE) :] for iri in iris]
@@ -130,8 +53,8 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def test_load_mixed_pages_and_competency_queries(server: Server, capsys: pytest.CaptureFixture[str]) -> None:
-    entities = _entity_paths(server)
+def test_load_mixed_pages_and_competency_queries(corpus_server: LiveServer, capsys: pytest.CaptureFixture[str]) -> None:
+    entities = _entity_paths(corpus_server)
     assert len(entities) > 100
     queries = [named.text for named in list_queries()]
     rng = random.Random(4)
@@ -150,7 +73,7 @@ def test_load_mixed_pages_and_competency_queries(server: Server, capsys: pytest.
 
     def run(chunk: list[tuple[str, str, dict[str, str], dict[str, str]]]) -> list[tuple[str, int | str, float]]:
         results = []
-        with httpx.Client(base_url=server.url, timeout=60) as client:
+        with httpx.Client(base_url=corpus_server.url, timeout=60) as client:
             for kind, path, params, headers in chunk:
                 started = time.perf_counter()
                 try:
@@ -183,12 +106,12 @@ def test_load_mixed_pages_and_competency_queries(server: Server, capsys: pytest.
     with capsys.disabled():
         print("\n" + "\n".join(lines))
     assert len(results) == REQUESTS
-    assert not failures, f"failed requests: {dict(failures)}\n{server.log.read_text(errors='replace')[-3000:]}"
-    assert server.process.poll() is None, "the server died under load"
+    assert not failures, f"failed requests: {dict(failures)}\n{corpus_server.log.read_text(errors='replace')[-3000:]}"
+    assert corpus_server.process.poll() is None, "the corpus_server died under load"
 
 
-def _raw_status(server: Server, raw_path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(HOST, server.port, timeout=10)
+def _raw_status(corpus_server: LiveServer, raw_path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, corpus_server.port, timeout=10)
     try:
         connection.putrequest("GET", raw_path, skip_accept_encoding=True)
         connection.putheader("Accept", "text/turtle")
@@ -203,15 +126,15 @@ def _raw_status(server: Server, raw_path: str) -> tuple[int, bytes]:
     "raw_path",
     ["/id/../../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd", "/id/..%2F..%2Fetc%2Fpasswd", "/id/force/..%5c..%5c"],
 )
-def test_traversal_over_a_real_socket(server: Server, raw_path: str) -> None:
-    status, body = _raw_status(server, raw_path)
+def test_traversal_over_a_real_socket(corpus_server: LiveServer, raw_path: str) -> None:
+    status, body = _raw_status(corpus_server, raw_path)
     assert status in (400, 404), (raw_path, status)
     assert b"root:" not in body
 
 
-def test_service_and_update_refused_by_the_real_server(server: Server) -> None:
-    service = httpx.get(server.url + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+def test_service_and_update_refused_by_the_real_server(corpus_server: LiveServer) -> None:
+    service = httpx.get(corpus_server.url + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
     assert service.status_code == 403
-    update = httpx.post(server.url + "/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
+    update = httpx.post(corpus_server.url + "/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
     assert update.status_code == 403
-    assert httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+    assert httpx.get(corpus_server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
