@@ -124,12 +124,12 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Stop a process a test started: SIGTERM, then SIGKILL after 15 s."""
+def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
+    """Stop a process a test started: SIGTERM, then SIGKILL after ``timeout`` seconds."""
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)

@@ -23,7 +23,6 @@ import json
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_loopback_port, stop_process
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
@@ -47,12 +47,6 @@ RELEASES = ROOT / "tests" / "releases"
 PORTS = ("7878", "8000")
 SETUP = ("python3 -m venv", "pip install")
 DATASET = DEFAULT_BASE + "dataset"
-
-
-def _free_port() -> str:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return str(probe.getsockname()[1])
 
 
 def shell_block(document: Path, heading: str) -> list[str]:
@@ -94,7 +88,7 @@ class Recipe:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.ports = {port: _free_port() for port in PORTS}
+        self.ports = {port: str(free_loopback_port()) for port in PORTS}
         self.background: list[subprocess.Popen[bytes]] = []
         self.sites: list[str] = []
         self.ran: list[str] = []
@@ -140,13 +134,7 @@ class Recipe:
 
     def close(self) -> None:
         for process in self.background:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=30)
+            stop_process(process, timeout=30)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import free_loopback_port, stop_process
 from rdflib import Graph, Literal, URIRef
 
 from hmic_graph.cli import main as cli
@@ -43,12 +44,6 @@ def oxigraph_executable() -> str | None:
     return str(beside) if beside.is_file() else None
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # urllib would send loopback requests through a configured proxy.
@@ -62,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     executable = oxigraph_executable()
     if executable is None:
         pytest.skip("the `oxigraph` server executable is not installed (pip install oxigraph)")
-    port = free_port()
+    port = free_loopback_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen(
         [executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
@@ -87,12 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=10)
         if process.stderr is not None:
             process.stderr.close()
 
@@ -206,7 +196,7 @@ def test_http_errors_carry_status_and_message(server: str, store: ReleaseStore) 
 
 
 def test_closed_port_is_a_clear_error(store: ReleaseStore) -> None:
-    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    endpoint = f"http://127.0.0.1:{free_loopback_port()}/store"
     with pytest.raises(HmicGraphError, match=r"cannot connect to .*connection refused") as caught:
         push(store, endpoint)
     assert endpoint in str(caught.value)
@@ -290,6 +280,6 @@ def test_cli_push(
     assert out.startswith("pushed 1 graph (")
     with open_store(db) as opened:
         assert server_sizes(server) == {name: len(opened.graph(name)) for name in opened.releases()}
-    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    endpoint = f"http://127.0.0.1:{free_loopback_port()}/store"
     assert cli.main(["push", "--store", str(db), "--endpoint", endpoint]) == 2
     assert "connection refused" in capsys.readouterr().err

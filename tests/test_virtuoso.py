@@ -30,7 +30,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import free_loopback_port, stop_process
 
 from hmic_graph.sparql.query import list_queries, query
 from hmic_graph.store import ReleaseStore, open_store
@@ -59,12 +59,6 @@ RELEASE_GRAPHS = "https://w3id.org/hmic-graph/id/release/"
 class Virtuoso:
     url: str
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _setting(text: str, section: str, key: str, value: str) -> str:
@@ -94,16 +88,6 @@ def _ini(folder: Path, sql_port: int, http_port: int) -> str:
     return _setting(text, "HTTPServer", "ServerPort", f"127.0.0.1:{http_port}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
-
-
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # urllib would send loopback requests through a configured proxy.
@@ -119,7 +103,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
             "`virtuoso-opensource` package to run these tests"
         )
     folder = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_loopback_port(), free_loopback_port()
     (folder / "virtuoso.ini").write_text(_ini(folder, sql_port, http_port), encoding="utf-8")
     output = folder / "output.log"
     with output.open("wb") as handle:
@@ -141,7 +125,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
                 time.sleep(0.5)
         yield Virtuoso(url, output)
     finally:
-        _stop(process)
+        stop_process(process, timeout=30)
 
 
 @pytest.fixture(scope="module")
