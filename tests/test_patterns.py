@@ -57,6 +57,54 @@ def test_a_place_named_in_passing_is_no_force() -> None:
     assert {o.key for o in release.organisations} == {"kent-police"}
 
 
+def test_a_list_of_places_after_forces_is_forces() -> None:
+    release = _read(
+        "Stalking is still missed\n\n"
+        "Inspectors visited five forces – Kent, Essex, the Met, Surrey and Sussex – and read "
+        "90 case files. In the east, the three forces of Norfolk, Suffolk and Cambs share a "
+        "records system. Other forces that were inspected last year, such as Dorset and Gwent, "
+        "had improved. Inspectors looked in depth at six, including Herts and Notts.\n"
+    )
+    assert {o.key for o in release.organisations} >= {
+        "kent-police",
+        "essex-police",
+        "metropolitan-police-service",
+        "surrey-police",
+        "sussex-police",
+        "norfolk-constabulary",
+        "suffolk-constabulary",
+        "cambridgeshire-constabulary",
+        "dorset-police",
+        "gwent-police",
+        "hertfordshire-constabulary",
+        "nottinghamshire-police",
+    }
+
+
+def test_a_list_after_forces_that_runs_on_into_a_name_is_no_forces() -> None:
+    release = _read(
+        "Partnerships praised\n\n"
+        "Kent Police works with other forces, such as Essex Wildlife Trust volunteers, "
+        "on rural crime. Officers met the Met Office about flood warnings.\n"
+    )
+    keys = {o.key for o in release.organisations}
+    assert "essex-police" not in keys and "metropolitan-police-service" not in keys
+
+
+def test_places_called_the_two_forces_are_forces() -> None:
+    release = _read(
+        "Misconduct cases take too long\n\n"
+        "Durham and Cleveland, the two forces that merged their professional standards units, "
+        "were the quickest. Kent and Essex were both visited in May.\n"
+    )
+    assert {o.key for o in release.organisations} >= {
+        "durham-constabulary",
+        "cleveland-police",
+        "kent-police",
+        "essex-police",
+    }
+
+
 def test_forces_named_through_their_commissioners() -> None:
     release = _read(
         "National report on vetting\n\nThe report was sent to the PCCs for Cumbria, "

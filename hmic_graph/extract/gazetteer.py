@@ -203,9 +203,11 @@ class Gazetteer:
         # A place that shares or works jointly with others is its force.
         joint = r"shares?\s+(?:its|their)|shared\s+(?:its|their)|works?\s+jointly"
         # A list of short names ending in a word that says they are forces.
+        # "Kent and Essex, the two forces that", "Kent and Essex were both visited".
+        counted = r"\s*,\s+the\s+(?:two|three|four|five|six)\s+forces\b|\s+(?:were|are)\s+both\b"
         self._short_list = re.compile(
             rf"(?<![\w-])({item}(?:\s*,\s*{item})*\s*,?\s+(?:and|&)\s+{item})"
-            rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'|{joint}|share\b|collaborate\b))"
+            rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'|{joint}|share\b|collaborate\b)|{counted})"
             rf"|(?<![\w-])({item})(?=\s+(?i:police\s+force|force|constabulary|{joint})\b)",
         )
         self._short_item = re.compile(item)
@@ -216,9 +218,12 @@ class Gazetteer:
             re.escape(c).replace(r"\ ", r"\s+")
             for c in sorted(lexicon().raw["force_place_cues"], key=len, reverse=True)
         )
-        self._cued_list = re.compile(
-            rf"(?<![\w-])(?i:{cues})\s+({item}(?:\s*,\s*{item})*(?:\s*,?\s+(?:and|&)\s+{item})?)"
-            rf"(?![\w-])"
+        places = rf"({item}(?:\s*,\s*{item})*(?:\s*,?\s+(?:and|&)\s+{item})?)"
+        self._cued_list = re.compile(rf"(?<![\w-])(?i:{cues})\s+{places}(?![\w-])")
+        # A list the words before it make forces: "visited six forces – A, B and C".
+        lead_ins = "|".join(lexicon().raw["force_list_lead_ins"])
+        self._led_list = re.compile(
+            rf"(?i:{lead_ins}){places}(?![\w-])(?!\s+(?!and\b|or\b)[A-Z])"
         )
         self._lookup_full = {self._norm(f): k for f, k in full_forms.items()}
         self._place_preposition = lexicon().place_preposition
@@ -264,6 +269,7 @@ class Gazetteer:
             # "British Transport Police in Kent": the cue's "police" is part of a name.
             if not any(s <= m.start() < e for s, e in names)
         )
+        lists.extend((m.group(1), m.start(1)) for m in self._led_list.finditer(text))
         for group, offset in lists:
             for item in self._short_item.finditer(group):
                 key = self.short_key(item.group())
