@@ -863,3 +863,30 @@ def test_sharing_a_border_or_learning_is_no_alliance() -> None:
     assert _alliances(
         "Kent Police, Essex Police and Surrey Police share a regional intelligence unit."
     ) == {("essex-police", "kent-police", "surrey-police")}
+
+
+# Layout: a notes heading that also heads a section of the body.
+
+
+def test_background_before_notes_to_editors_heads_a_body_section() -> None:
+    release = _read(
+        "Kent Police protects children well\n\n"
+        "Kent Police protects children well, inspectors found.\n\n"
+        "Background\n\n"
+        "The force works with health visitors and school nurses on child protection.\n\n"
+        "Notes to editors\n\n"
+        "1. The force works with allotment societies.\n"
+    )
+    kinds = {k.label for k in release.partner_kinds}
+    assert {"health visitor", "school nurse"} <= kinds
+    assert not any("allotment" in k for k in kinds)  # the notes are still notes
+
+
+def test_background_as_the_only_notes_heading_begins_the_notes() -> None:
+    release = _read(
+        "Kent Police protects children well\n\n"
+        "Kent Police protects children well, inspectors found.\n\n"
+        "Background\n\n"
+        "The force works with health visitors on child protection.\n"
+    )
+    assert not release.partner_kinds

@@ -40,6 +40,7 @@ class Lexicon:
     back_references: re.Pattern[str]
     contact_label: re.Pattern[str]
     notes_heading: re.Pattern[str]
+    notes_heading_if_last: re.Pattern[str]
     furniture_line: re.Pattern[str]
     national_markers: re.Pattern[str]
     untitled_posts: tuple[re.Pattern[str], ...]
@@ -100,6 +101,10 @@ def lexicon() -> Lexicon:
         contact_label=re.compile(raw["contact_label_pattern"], re.IGNORECASE),
         notes_heading=re.compile(
             r"^\W*(?:" + "|".join(re.escape(h) for h in raw["notes_headings"]) + r")\W*$",
+            re.IGNORECASE,
+        ),
+        notes_heading_if_last=re.compile(
+            r"^\W*(?:" + "|".join(re.escape(h) for h in raw["notes_headings_if_last"]) + r")\W*$",
             re.IGNORECASE,
         ),
         furniture_line=re.compile(

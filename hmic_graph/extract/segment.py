@@ -141,11 +141,21 @@ def segment(text: str) -> Layout:
 
     in_notes = False
     headline_seen = False
+    # Where the last notes heading that is not also a body section heading is.
+    last_strong_heading = max(
+        (
+            i
+            for i, (s, e) in enumerate(paragraphs)
+            if lex.notes_heading.match(text[s:e])
+            and not lex.notes_heading_if_last.match(text[s:e])
+        ),
+        default=-1,
+    )
     # "Get the report" heads one title; "Get the reports" heads the lines after it
     # up to the next blank line.
     expect_title: str | None = None
     previous_end = 0
-    for start, end in paragraphs:
+    for index, (start, end) in enumerate(paragraphs):
         para = text[start:end]
         blank_before = text.count("\n", previous_end, start) > 1
         previous_end = end
@@ -176,7 +186,12 @@ def segment(text: str) -> Layout:
         if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
             continue
-        if lex.notes_heading.match(para):
+        if lex.notes_heading.match(para) and not (
+            # "Background" heading a section of the body, before "Notes to editors".
+            not in_notes
+            and lex.notes_heading_if_last.match(para)
+            and index < last_strong_heading
+        ):
             in_notes = True
             layout.blocks.append(Block(Span(start, end), para, BlockKind.NOTES_HEADING))
             continue
