@@ -208,3 +208,59 @@ def test_workers_a_named_body_funds_are_no_kind() -> None:
 
 def test_a_service_provided_by_a_named_body_is_no_kind() -> None:
     assert _labels("Health care is provided by Weald Health Partnership Ltd.") == []
+
+
+def test_more_kinds_of_worker_and_of_body() -> None:
+    assert _labels(
+        "officers patrol with street pastors and work alongside approved mental health "
+        "professionals, site security guards and local resilience forums"
+    ) == [
+        "street pastor",
+        "approved mental health professional",
+        "site security guard",
+        "resilience forum",
+    ]
+    assert _labels("the force works with refuges and schools") == ["refuge", "school"]
+
+
+def test_workers_may_qualify_a_body_and_the_longer_phrase_wins() -> None:
+    assert _labels("it works with the approved mental health professionals service") == [
+        "approved mental health professionals service"
+    ]
+
+
+def test_gp_is_a_modifier_of_a_kind() -> None:
+    assert _labels("concerns are passed on by GP surgeries and GP practices") == [
+        "gp surgery",
+        "gp practice",
+    ]
+
+
+def test_working_practices_are_no_kind() -> None:
+    assert _labels("it works with partners to change its working practices") == []
+
+
+def test_what_the_force_shares_with_others_is_no_partner() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "Kent Police shares its firearms training centre with Essex Police, and works "
+        "with parish councils.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"parish council"}
+
+
+def test_the_kind_of_a_body_named_before_is_that_body() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "A liaison service is run by Weald Valley University Health Board. The force "
+        "works with the health board and with district councils.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"district council"}
+
+
+def test_meetings_with_kinds_are_partnership() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "Its neighbourhood teams hold problem-solving meetings with parish councils.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"parish council"}

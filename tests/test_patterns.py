@@ -105,6 +105,23 @@ def test_places_called_the_two_forces_are_forces() -> None:
     }
 
 
+def test_forces_an_early_sentence_says_were_inspected_are_the_subjects() -> None:
+    release = _read(
+        "Regional forces work well together against organised crime\n\n"
+        "The police forces of the region have built a strong joint response, inspectors said "
+        "today.\n\n"
+        "Inspectors looked at how Kent Police and Essex Police tackle organised crime "
+        "through their joint unit.\n"
+    )
+    assert release.about == ("kent-police", "essex-police")
+    letter = _read(
+        "Weald: agencies protect children well\n\n"
+        "Four inspectorates today published the findings of a joint inspection in Weald.\n\n"
+        "The findings are set out in a letter to Weald Borough Council and Sussex Police.\n"
+    )
+    assert letter.about == ("sussex-police",)
+
+
 def test_forces_named_through_their_commissioners() -> None:
     release = _read(
         "National report on vetting\n\nThe report was sent to the PCCs for Cumbria, "

@@ -41,6 +41,7 @@ class Lexicon:
     contact_label: re.Pattern[str]
     notes_heading: re.Pattern[str]
     notes_heading_if_last: re.Pattern[str]
+    inspected_cues: re.Pattern[str]
     furniture_line: re.Pattern[str]
     national_markers: re.Pattern[str]
     untitled_posts: tuple[re.Pattern[str], ...]
@@ -112,6 +113,7 @@ def lexicon() -> Lexicon:
             re.IGNORECASE,
         ),
         national_markers=words_pattern(raw["national_markers"]),
+        inspected_cues=words_pattern(raw["inspected_cues"]),
         untitled_posts=tuple(re.compile(p, re.IGNORECASE) for p in raw["untitled_post_patterns"]),
         untitled_report=re.compile(raw["untitled_report_pattern"], re.IGNORECASE),
         unquoted_titles=tuple(re.compile(p) for p in raw["unquoted_title_patterns"]["anywhere"]),

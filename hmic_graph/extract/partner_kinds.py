@@ -59,6 +59,7 @@ class _Rules:
     accepted: tuple[str, ...]  # phrases a rejected modifier may stand in ("neighbourhood watch")
     own_verbs: tuple[str, ...]  # verbs whose object is the subject's own ("runs panels")
     workers: frozenset[str]  # heads naming kinds of worker ("health visitors")
+    acronyms: frozenset[str]  # capitals that modify a kind ("GP surgeries")
     served_before: re.Pattern[str]  # "protection work with" + kind: regulated, no partner
     served_after: re.Pattern[str]  # kind + "and residents": served, no partner
     broader: tuple[tuple[tuple[str, ...], str], ...]  # (words, broader concept IRI)
@@ -90,6 +91,7 @@ def _rules() -> _Rules:
         accepted=tuple(raw["modifier_phrases_accepted"]),
         own_verbs=tuple(raw["verbs_before_own_kinds"]),
         workers=frozenset(raw["worker_heads"]),
+        acronyms=frozenset(raw["acronym_modifiers"]),
         served_before=re.compile(
             r"\b(?:" + "|".join(_phrase(c) for c in raw["served_not_partner"]["before"]) + r")"
             r"\s+(?:(?:the|its|local|two|three|four|five|six|several|some)\s+)?$",
@@ -256,13 +258,21 @@ def _modifiers(
         opens_sentence = index == 0 or re.search(r"[.!?:•\n]\s*$", text[max(0, at - 3) : at])
         if opens_sentence and word[:1].isupper():
             word = word.lower()  # "Registered social landlords attend ..."
+        if word in rules.acronyms:
+            word = word.lower()  # "GP surgeries"
         if not word.islower() or word in rules.stops:
             break
-        # "school nurses": a singular body word may qualify a kind of worker.
+        # "school nurses": a singular body word may qualify a kind of worker;
+        # "mental health professionals service": workers may qualify a body.
         if (
             word in rules.singular
             and word not in rules.mass
             and not (rules.singular[word] == word and tokens[head][2] in _worker_forms(rules))
+            and not (
+                rules.singular[word] != word
+                and rules.singular[word] in rules.workers
+                and rules.singular.get(tokens[head][2]) == tokens[head][2]
+            )
         ):
             break
         # "the county's mental health provider", "the city council's team": an owner

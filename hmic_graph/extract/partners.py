@@ -61,6 +61,12 @@ def extract_partners(
                 for _n, s in inside
             ):
                 continue
+            # "the health board" where Vale University Health Board is named: that body.
+            written = ctx.text[kind.start : kind.end].lower()
+            if written == kind.label and any(
+                re.search(rf"\b{re.escape(written)}\b", n.lower()) for n, _s in named
+            ):
+                continue
             # "probation staff" where Teesside Probation Trust is named: that body's staff.
             if kind.label.split()[-1] in workers and any(
                 set(kind.label.split()[:-1]) <= set(n.lower().split()) for n, _s in named

@@ -111,7 +111,32 @@ def _subjects(ctx: ReleaseContext) -> tuple[str, ...]:
         found = ctx.forces_in(lead) or _places_standing_for_forces(ctx, lead)
         if found:
             return tuple(found)
-    return tuple(_found_about(ctx) or _headline_place_of_the_force(ctx))
+    return tuple(
+        _found_about(ctx) or _headline_place_of_the_force(ctx) or _inspected_forces(ctx)
+    )
+
+
+#: How many body paragraphs from the top :func:`_inspected_forces` reads.
+_EARLY_PARAGRAPHS = 3
+
+
+def _inspected_forces(ctx: ReleaseContext) -> list[str]:
+    """The forces an early body sentence says were inspected (``inspected_cues``:
+    "Inspectors looked at how A and B tackle ...", "a letter to the council and A
+    Police"), in a release whose headline and lead name none."""
+    cue = ctx.lexicon.inspected_cues
+    body = [b for b in ctx.layout.blocks if b.kind is BlockKind.BODY][:_EARLY_PARAGRAPHS]
+    for block in body:
+        for sentence in sentences(ctx.text, block.span):
+            if cue.search(sentence.of(ctx.text)):
+                found = [
+                    k
+                    for k in ctx.forces_in(sentence)
+                    if ctx.gazetteer.body(k).kind is OrganisationKind.POLICE_FORCE
+                ]
+                if found:
+                    return found
+    return []
 
 
 def _headline_place_of_the_force(ctx: ReleaseContext) -> list[str]:
