@@ -594,6 +594,32 @@ def test_a_title_opening_a_sentence_before_found_or_an_inspectorate_verb() -> No
     ) == ["Kent Matters: The Annual Assessment 2019"]
 
 
+def test_a_title_opening_a_sentence_before_is_one_of_or_was_commissioned() -> None:
+    assert _titles(
+        "Calm Roads in Kent: Answering the Call is one of 43 force reports published today.\n"
+    ) == ["Calm Roads in Kent: Answering the Call"]
+    assert _titles(
+        "Open Doors: an inspection of vetting in the police service was commissioned in 2021 "
+        "after the Marden Inquiry found that checks had failed.\n"
+    ) == ["Open Doors: an inspection of vetting in the police service"]
+
+
+def test_a_quoted_title_holding_a_question() -> None:
+    assert _titles(
+        "It follows the first review, 'Fair Play? Stop and search in Kent', published in "
+        "July 2013.\n"
+    ) == ["Fair Play? Stop and search in Kent"]
+
+
+def test_titles_under_get_the_reports_lose_their_list_markers() -> None:
+    assert _titles(
+        "Kent, Essex and Surrey inspected\n\nToday HMICFRS published three reports.\n\n"
+        "Get the reports\n"
+        "- Open Doors: an inspection of Kent Police\n"
+        "- Open Doors: an inspection of Essex Police\n"
+    ) == ["Open Doors: an inspection of Kent Police", "Open Doors: an inspection of Essex Police"]
+
+
 def test_a_title_opening_with_a_force_name_and_a_quoted_title_then_available() -> None:
     assert _titles(
         "The report, Kent Police custody suites: joint unannounced inspection, was published "

@@ -94,7 +94,7 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
     and untitled force reports ("the full report for X")."""
     text = ctx.text
     found: dict[str, Report] = {}
-    for _block, sentence in ctx.all_sentences():
+    for _block, sentence in _sentences_across_question_marks(ctx):
         chunk = sentence.of(text)
         previous_end = -1
         for match in _QUOTED.finditer(chunk):
@@ -196,7 +196,8 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                     kind=_kind(chunk),
                 )
     for span in ctx.layout.furniture_titles:
-        title = span.of(text).strip().strip("'‘’\"“”").rstrip(".").rstrip()
+        # A title listed under "Get the reports" may carry its list marker.
+        title = _LIST_MARKER.sub("", span.of(text).strip()).strip("'‘’\"“”").rstrip(".").rstrip()
         if title and title not in found and len(title) < 200:
             offset = text.index(title, span.start)
             found[title] = Report(
@@ -257,6 +258,9 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_LIST_MARKER = re.compile(r"^(?:[-–—•*]|\d{1,2}[.)])\s+")
+
+
 def _sentences_across_question_marks(ctx: ReleaseContext) -> list[tuple[Block, Span]]:
     """Sentences, with one that ends in "?" joined to the next of its paragraph: a
     title may hold a question ("Built to Last? A joint inspection of …")."""
@@ -293,6 +297,7 @@ _LOOSE_END = re.compile(
     r"|,\s+(?:HMIC\w*|inspectors|the\s+inspectorate)\s+(?:examined|found|looked|inspected|considered|estimates)\b"
     r"|,\s+(?:Her|His)\s+Majesty['’]s\s+Inspectorate\b"
     r"|\s+(?:is|was|has\s+been)\s+published\b|\s+look(?:s|ed)\s+at\b"
+    r"|\s+(?:is|was)\s+(?:one\s+of|commissioned)\b"
 )
 
 
