@@ -148,6 +148,26 @@ def _alliances(text: str) -> set[tuple[str, ...]]:
     return {a.members for a in _read("Kent Police praised\n\n" + text).alliances}
 
 
+def test_a_unit_the_force_runs_with_named_forces() -> None:
+    assert _alliances(
+        "Weald, the regional organised crime unit that the force runs with Essex Police and "
+        "Surrey Police, has disrupted county lines.\n"
+    ) == {("essex-police", "kent-police", "surrey-police")}
+
+
+def test_two_forces_that_run_a_joint_thing() -> None:
+    assert _alliances(
+        "The force and Essex Police run a joint firearms training range near Dover.\n"
+    ) == {("essex-police", "kent-police")}
+
+
+def test_officers_who_train_with_another_forces_at_a_range_the_two_forces_share() -> None:
+    assert _alliances(
+        "Kent's firearms officers train with Essex's at a range the two forces share.\n"
+    ) == {("essex-police", "kent-police")}
+    assert _alliances("Officers train with paramedics every month.\n") == set()
+
+
 def test_works_jointly_with_two_forces() -> None:
     assert _alliances(
         "Kent Police works jointly with Essex Police and Surrey Police on firearms."
