@@ -423,6 +423,20 @@ def test_a_body_name_in_a_post_does_not_swallow_the_name() -> None:
     }
 
 
+def test_a_post_whose_body_name_runs_on_into_the_first_name() -> None:
+    release = _read(
+        "Stalking is still missed\n\n"
+        "The inspection was led by HM Inspector of Constabulary Jo Marsh and HM Chief "
+        "Inspector of the Crown Prosecution Service Inspectorate Ann Roe.\n\n"
+        "The inspectors said:\n\n"
+        "\u201cEvery force must act on stalking.\u201d\n"
+    )
+    assert {(p.label, p.holders) for p in release.posts} >= {
+        ("HM Chief Inspector of the Crown Prosecution Service Inspectorate", ("Ann Roe",))
+    }
+    assert [q.speakers for q in release.quotes] == [("Jo Marsh", "Ann Roe")]
+
+
 def test_the_inspection_was_led_by_post_and_name() -> None:
     assert _posts(
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"

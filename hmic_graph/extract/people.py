@@ -228,12 +228,20 @@ class People:
             # "HM Chief Inspector of the Crown Prosecution Service Jane Doe": the
             # capitalised words of a body's name ran on into the person's name.
             words = post.split()
-            for size in (3, 2):
-                candidate = " ".join(words[-size:])
-                if len(words) > size + 3 and self.looks_like_name(candidate):
-                    post = post[: post.rindex(words[-size])].rstrip()
+            surname = re.match(r"\s+([A-Z][\w'’-]*)(?![\w'’-])(?!\s+[A-Z])", chunk[end:])
+            if surname is not None:
+                # "… Service Inspectorate Jane Doe": only the surname is left after it.
+                candidate = f"{words[-1]} {surname.group(1)}"
+                if len(words) > 4 and self.looks_like_name(candidate):
+                    post = post[: post.rindex(words[-1])].rstrip()
                     end = match.start() + len(post)
-                    break
+            else:
+                for size in (3, 2):
+                    candidate = " ".join(words[-size:])
+                    if len(words) > size + 3 and self.looks_like_name(candidate):
+                        post = post[: post.rindex(words[-size])].rstrip()
+                        end = match.start() + len(post)
+                        break
             post_span = Span(span.start + match.start(), span.start + end)
             after = re.match(r"\s*,?\s*((?:\S+\s+){0,4}\S+)", chunk[end:])
             before = re.search(r"((?:\S+\s+){0,4}\S+)(?:,|\s+as)\s*$", chunk[: match.start()])
