@@ -264,3 +264,11 @@ def test_meetings_with_kinds_are_partnership() -> None:
         "Its neighbourhood teams hold problem-solving meetings with parish councils.\n"
     )
     assert {k.label for k in release.partner_kinds} == {"parish council"}
+
+
+def test_a_place_after_in_the_is_no_partner() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "The force works with district councils to tackle disorder in the city centre.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"district council"}
