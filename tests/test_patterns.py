@@ -437,6 +437,13 @@ def test_a_post_whose_body_name_runs_on_into_the_first_name() -> None:
     assert [q.speakers for q in release.quotes] == [("Jo Marsh", "Ann Roe")]
 
 
+def test_a_post_for_an_area_of_several_places() -> None:
+    assert _posts(
+        "The Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "
+        "Ann Roe, said she would hold the chief constable to account.\n"
+    ) == {("Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly", ("Ann Roe",))}
+
+
 def test_the_inspection_was_led_by_post_and_name() -> None:
     assert _posts(
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"

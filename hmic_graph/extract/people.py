@@ -88,7 +88,12 @@ _POST_START = re.compile(
     r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=['’]s\s)|(?<=\s)(?=[A-Z][\w-]*['’]s\s)"
 )
 # "POST, NAME," and "POST NAME verb", tried at each place a post may begin.
-_POST_COMMA_NAME = re.compile(rf"(?P<post>[A-Za-z][\w'’&-]*(?:\s+[\w'’&-]+){{0,8}}?),\s+(?P<name>{_NAME}),")
+# The post may name an area of several places: "Commissioner for Devon, Cornwall and
+# the Isles of Scilly, Ann Roe,".
+_POST_COMMA_NAME = re.compile(
+    rf"(?P<post>[A-Za-z][\w'’&-]*(?:\s+[\w'’&-]+){{0,8}}?"
+    rf"(?:,\s+[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){{0,5}}?)*?),\s+(?P<name>{_NAME}),"
+)
 _POST_THEN_NAME = re.compile(
     r"(?P<both>[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10}?)(?=\s+(?:has|had|is|was|welcomed|"
     r"accepted|responded|will|would|led|leads)\b)"

@@ -387,14 +387,16 @@ def _posts(ctx: ReleaseContext, speakers: list[Speaker]) -> list[Post]:
                     (slugify(label), organisation),
                     Post(label, organisation, (), Span(start, start + len(label))),
                 )
-    # "Wessex's Police and Crime Commissioner" read inside "North Wessex's …" for the
+    # "Wessex's Police and Crime Commissioner" read inside "North Wessex's …", or
+    # "Commissioner for Wessex" inside "Commissioner for Wessex, Mercia and …", for the
     # same holder is the longer post.
     return [
         post
         for post in posts.values()
         if not post.holders
         or not any(
-            other.label.endswith(" " + post.label) and set(post.holders) <= set(other.holders)
+            (other.label.endswith(" " + post.label) or other.label.startswith(post.label + ", "))
+            and set(post.holders) <= set(other.holders)
             for other in posts.values()
         )
     ]
