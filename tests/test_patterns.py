@@ -444,6 +444,16 @@ def test_a_post_for_an_area_of_several_places() -> None:
     ) == {("Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly", ("Ann Roe",))}
 
 
+def test_a_post_in_the_plural_is_no_one_persons_post() -> None:
+    release = _read(
+        "Kent Police and Essex Police praised\n\n"
+        "The chief constables of both forces, Ann Roe and Bo Lee, said in a joint statement "
+        "that they accepted the findings.\n"
+    )
+    assert {p.name for p in release.people} == {"Ann Roe", "Bo Lee"}
+    assert not release.posts
+
+
 def test_the_inspection_was_led_by_post_and_name() -> None:
     assert _posts(
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"

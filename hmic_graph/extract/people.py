@@ -386,13 +386,22 @@ class People:
                     Speaker(name, head, Span(offset + head_at, offset + head_at + len(head)))
                 )
                 continue
-            if self.is_post(part):
+            if self.is_post(part) and not self._plural_post(part):
                 span = Span(offset + at, offset + at + len(part))
                 if speakers and speakers[-1].post is None:
                     speakers[-1].post, speakers[-1].post_span = part, span
                 else:
                     pending_post = (part, span)
         return speakers
+
+    def _plural_post(self, text: str) -> bool:
+        """Whether a post is in the plural ("the chief constables of both forces"): it
+        is held by several people together, and is no one person's post."""
+        head = re.split(r"\s+(?:of|for)\s+", text.strip(), maxsplit=1)[0].split()
+        if not head:
+            return False
+        last = head[-1].lower().rstrip(",.")
+        return last.endswith("s") and last[:-1] in self.lexicon.post_words
 
 
 def indirect_speech(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -404,7 +413,9 @@ def indirect_speech(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]
         r"(?=[.;:!?“”\"]|\s+(?:that|who|when)\b|$)"
     )
     before = re.compile(
-        rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?),?\s+(?:{verbs})\s+(?:that|he|she|they|it|the|this|these|its|their|there)\b"
+        rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?),?\s+(?:{verbs})\s+"
+        r"(?:in\s+a\s+(?:joint\s+)?statement\s+)?"
+        r"(?:that|he|she|they|it|the|this|these|its|their|there)\b"
     )
     return after, before
 
