@@ -81,6 +81,33 @@ def test_a_list_of_places_after_forces_is_forces() -> None:
     }
 
 
+def test_more_lists_of_places_that_are_forces() -> None:
+    release = _read(
+        "Honour crimes are still missed\n\n"
+        "The work is led through the Norfolk, Suffolk and Essex collaboration. Kent and "
+        "Surrey's joint unit reviews every case. Other forces still in review include Dorset "
+        "and Gwent. The forces visited were Durham, Cleveland and Cumbria. They included "
+        "Lancashire and Cheshire. Inspectors visited Humberside, Lincolnshire and Merseyside.\n"
+    )
+    assert {o.key for o in release.organisations} >= {
+        "norfolk-constabulary",
+        "suffolk-constabulary",
+        "essex-police",
+        "kent-police",
+        "surrey-police",
+        "dorset-police",
+        "gwent-police",
+        "durham-constabulary",
+        "cleveland-police",
+        "cumbria-constabulary",
+        "lancashire-constabulary",
+        "cheshire-constabulary",
+        "humberside-police",
+        "lincolnshire-police",
+        "merseyside-police",
+    }
+
+
 def test_a_list_after_forces_that_runs_on_into_a_name_is_no_forces() -> None:
     release = _read(
         "Partnerships praised\n\n"
@@ -166,6 +193,26 @@ def test_officers_who_train_with_another_forces_at_a_range_the_two_forces_share(
         "Kent's firearms officers train with Essex's at a range the two forces share.\n"
     ) == {("essex-police", "kent-police")}
     assert _alliances("Officers train with paramedics every month.\n") == set()
+
+
+def test_two_collaborations_in_one_sentence() -> None:
+    assert _alliances(
+        "Essex Police and Surrey merged their dog teams, and the force shares a major incident "
+        "room with Sussex Police.\n"
+    ) == {("essex-police", "surrey-police"), ("kent-police", "sussex-police")}
+    assert _alliances(
+        "A joint unit run by Essex Police and Surrey Police serves both forces; Sussex Police, "
+        "which considered joining it, kept its own.\n"
+    ) == {("essex-police", "surrey-police")}
+
+
+def test_a_thing_the_force_shares_with_named_forces() -> None:
+    assert _alliances(
+        "Vetting is done by a unit that the force shares with Essex Police and Surrey Police.\n"
+    ) == {("essex-police", "kent-police", "surrey-police")}
+    assert _alliances("Essex Police and Surrey Police also share a driver training school.\n") == {
+        ("essex-police", "surrey-police")
+    }
 
 
 def test_works_jointly_with_two_forces() -> None:

@@ -204,7 +204,11 @@ class Gazetteer:
         joint = r"shares?\s+(?:its|their)|shared\s+(?:its|their)|works?\s+jointly"
         # A list of short names ending in a word that says they are forces.
         # "Kent and Essex, the two forces that", "Kent and Essex were both visited".
-        counted = r"\s*,\s+the\s+(?:two|three|four|five|six)\s+forces\b|\s+(?:were|are)\s+both\b"
+        # "the A, B and C collaboration", "A and B's joint unit".
+        counted = (
+            r"\s*,\s+the\s+(?:two|three|four|five|six)\s+forces\b|\s+(?:were|are)\s+both\b"
+            r"|\s+(?i:collaboration|alliance)\b|['’]s\s+(?i:joint|shared|combined)\b"
+        )
         self._short_list = re.compile(
             rf"(?<![\w-])({item}(?:\s*,\s*{item})*\s*,?\s+(?:and|&)\s+{item})"
             rf"(?=\s+(?i:police\s+forces|forces|constabularies|police\b|have|has|forces'|{joint}|share\b|collaborate\b)|{counted})"

@@ -92,7 +92,9 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
     with A and B", "A and B have a joint major crime team")."""
     alliances: dict[tuple[str, ...], Alliance] = {}
     pattern = ctx.lexicon.alliance_pattern
-    for block, sentence in ctx.all_sentences():
+    for block, sentence in (
+        (block, clause) for block, whole in ctx.all_sentences() for clause in _clauses(ctx, whole)
+    ):
         chunk = sentence.of(ctx.text)
         word = pattern.search(chunk)
         if word is None:
@@ -126,6 +128,25 @@ def extract_alliances(ctx: ReleaseContext) -> list[Alliance]:
             name=name, members=members, span=sentence, founded=_founded(chunk)
         )
     return list(alliances.values())
+
+
+# Where a sentence holds two collaborations: at a semicolon, or at ", and" before the
+# subject spoken of again ("A and B merged their teams, and the force shares a room with C").
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,\s+and\s+(?=(?:the\s+(?:force|constabulary|service)|it|its|they|their)\b)",
+    re.IGNORECASE,
+)
+
+
+def _clauses(ctx: ReleaseContext, sentence: Span) -> list[Span]:
+    """The clauses of ``sentence`` that may each state a collaboration of their own."""
+    spans: list[Span] = []
+    start = sentence.start
+    for cut in _CLAUSE_BREAK.finditer(ctx.text, sentence.start, sentence.end):
+        spans.append(Span(start, cut.start()))
+        start = cut.end()
+    spans.append(Span(start, sentence.end))
+    return [span for span in spans if span.end > span.start]
 
 
 def _is_force(ctx: ReleaseContext, key: str) -> bool:
