@@ -272,3 +272,41 @@ def test_a_place_after_in_the_is_no_partner() -> None:
         "The force works with district councils to tackle disorder in the city centre.\n"
     )
     assert {k.label for k in release.partner_kinds} == {"district council"}
+
+
+def test_wardens_officers_leaders_and_marshals_are_kinds_of_worker() -> None:
+    assert _labels(
+        "neighbourhood teams work alongside community wardens, licensing officers, faith "
+        "leaders, taxi marshals and pharmacists"
+    ) == [
+        "community warden",
+        "licensing officer",
+        "faith leader",
+        "taxi marshal",
+        "pharmacist",
+    ]
+
+
+def test_the_forces_own_officers_are_no_kind() -> None:
+    assert _labels(
+        "response officers, firearms officers, detective officers and dedicated officers "
+        "work with partners"
+    ) == []
+    assert _labels("it has set out how officers and social workers share information") == [
+        "social worker"
+    ]
+
+
+def test_a_singular_body_word_may_qualify_a_plural_kind() -> None:
+    assert _labels("officers work with university security teams and sexual health clinics") == [
+        "university security team",
+        "sexual health clinic",
+    ]
+
+
+def test_a_place_patrolled_is_no_partner() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "On weekend nights officers patrol the city centre alongside taxi marshals.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {"taxi marshal"}

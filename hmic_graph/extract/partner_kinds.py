@@ -262,12 +262,19 @@ def _modifiers(
             word = word.lower()  # "GP surgeries"
         if not word.islower() or word in rules.stops:
             break
-        # "school nurses": a singular body word may qualify a kind of worker;
-        # "mental health professionals service": workers may qualify a body.
+        # "school nurses", "university security teams": a singular body word may
+        # qualify a kind of worker or a plural kind; "mental health professionals
+        # service": workers may qualify a body.
         if (
             word in rules.singular
             and word not in rules.mass
-            and not (rules.singular[word] == word and tokens[head][2] in _worker_forms(rules))
+            and not (
+                rules.singular[word] == word
+                and (
+                    tokens[head][2] in _worker_forms(rules)
+                    or rules.singular.get(tokens[head][2]) != tokens[head][2]
+                )
+            )
             and not (
                 rules.singular[word] != word
                 and rules.singular[word] in rules.workers
