@@ -17,6 +17,24 @@ def _said(text: str) -> list[tuple[tuple[str, ...], str]]:
 # Pattern 1: interrupted quotes, attribution after the quote, pronouns.
 
 
+def test_interrupted_quote_in_curly_single_marks_resumes_after_she_said() -> None:
+    text = (
+        "HM Inspector of Constabulary Jo Marsh led the inspection.\n\n"
+        "\u2018Inspectors saw good work,\u2019 she said, \u2018and the public are safer.\n\n"
+        "\u2018But more is needed.\u2019\n"
+    )
+    assert _said(text) == [(("Jo Marsh",), "Inspectors saw good"), (("Jo Marsh",), "But more is")]
+
+
+def test_in_a_joint_statement_they_said() -> None:
+    text = (
+        "The inspection was led by Ann Roe, HM Chief Inspector of Prisons, and Jo Marsh, HM "
+        "Inspector of Constabulary. In a joint statement they said:\n\n"
+        "\u201cStaff in both suites were kind.\u201d\n"
+    )
+    assert _said(text) == [(("Ann Roe", "Jo Marsh"), "Staff in both")]
+
+
 def test_interrupted_quote_is_one_quote_with_its_speaker() -> None:
     text = (
         '"We found real progress in the force," said Jane Doe, HM Inspector of Constabulary '

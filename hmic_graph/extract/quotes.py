@@ -149,7 +149,18 @@ def _single_mark_opens(para: str, index: int) -> bool:
         rest = para[index + 1 :]
         left_open = re.search(r"[.!?]\s*$", rest) and not re.search(r"(?<!\w)'|'(?!\w)", rest)
         return after_colon and bool(re.search(r"[.!?]'\s*$", para[index:]) or left_open)
-    return para[:index].rstrip()[-1:] in (":", ".", "!", "?")
+    if para[:index].rstrip()[-1:] in (":", ".", "!", "?"):
+        return True
+    # "‘…,’ she said, ‘and …": an interrupted quote goes on after its attribution.
+    return bool(_RESUMED_AFTER.search(para[:index]))
+
+
+_IN_A_STATEMENT = re.compile(r"in\s+a\s+(?:joint\s+)?statement,?\s+", re.IGNORECASE)
+#: A closing curly single mark, an attribution with a verb of speech, and a comma.
+_RESUMED_AFTER = re.compile(
+    r"’\s+[^‘’.!?]{0,60}?\b(?:said|says|added|adds|continued|continues|went\s+on)\b"
+    r"[^‘’.!?]{0,40},\s*$"
+)
 
 
 @dataclass
@@ -293,6 +304,12 @@ class QuoteReader:
     def _resolve(self, phrase: str, offset: int, index: int, state: _State) -> list[Speaker]:
         """The people an attribution phrase names, through pronouns and roles if need be."""
         bare = phrase.strip()
+        # "In a joint statement they said:": the speakers are after the adverbial.
+        statement = _IN_A_STATEMENT.match(bare)
+        if statement is not None:
+            bare = bare[statement.end() :]
+            offset += len(phrase) - len(phrase.lstrip()) + statement.end()
+            phrase = bare
         lowered = bare.lower()
         if lowered in _PRONOUNS:
             return self._pronoun(offset, index, state, plural=_PRONOUNS[lowered])
