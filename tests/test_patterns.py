@@ -702,6 +702,40 @@ def test_a_title_opening_a_sentence_before_is_one_of_or_was_commissioned() -> No
     ) == ["Open Doors: an inspection of vetting in the police service"]
 
 
+def test_a_title_opening_a_sentence_before_grades_the_force_or_examined_how() -> None:
+    assert _titles(
+        "Calm Roads in Kent: A Crime Inspection 2013 grades the force good at preventing "
+        "crime.\n"
+    ) == ["Calm Roads in Kent: A Crime Inspection 2013"]
+    assert _titles(
+        "Open Fields: a spotlight report on rural crime examined how six forces deal with "
+        "farm theft.\n"
+    ) == ["Open Fields: a spotlight report on rural crime"]
+    assert _titles(
+        "The findings are set out in Open Roads in Kent: 2015 and the force's grades for "
+        "other areas will follow.\n"
+    ) == ["Open Roads in Kent: 2015"]
+
+
+def test_a_numbered_note_title_then_was_published() -> None:
+    release = _read(
+        "Honour crimes are still missed\n\nInspectors looked at eight forces.\n\n"
+        "Notes to editors\n\n"
+        "1. A Matter of Trust? Policing Forced Marriage and Honour Crime was published today "
+        "and is online.\n"
+    )
+    assert [r.title for r in release.reports] == [
+        "A Matter of Trust? Policing Forced Marriage and Honour Crime"
+    ]
+
+
+def test_a_force_report_of_a_series_after_a_colon_is_its_own_report() -> None:
+    assert _titles(
+        "The force report, Fair Play? Legitimacy 2015: Kent Police, is one of 43 published "
+        "today. The national report, Fair Play? Legitimacy 2015, is also published today.\n"
+    ) == ["Fair Play? Legitimacy 2015: Kent Police", "Fair Play? Legitimacy 2015"]
+
+
 def test_a_quoted_title_holding_a_question() -> None:
     assert _titles(
         "It follows the first review, 'Fair Play? Stop and search in Kent', published in "

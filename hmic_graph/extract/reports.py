@@ -239,7 +239,8 @@ def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
             continue
         if not has_subtitle:
             return True
-        # "PEEL: Police effectiveness 2014 – Kent Police" is one force's report of a series.
+        # "PEEL: Police effectiveness 2014 – Kent Police", "… 2015: An inspection of Kent
+        # Police" is one force's report of a series.
         if _FORCE_REPORT.fullmatch(other[len(title) :]):
             continue
         own = found[title].issued
@@ -250,7 +251,8 @@ def _short_form_of_another(title: str, found: dict[str, Report]) -> bool:
 
 
 _FORCE_REPORT = re.compile(
-    r"\s*[–—-]\s+(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police|Constabulary|Police Service)"
+    r"\s*(?:[–—-]|:)\s+(?:[Aa]n\s+inspection\s+of\s+)?(?:[A-Z][\w'’&-]*\s+){1,5}"
+    r"(?:Police|Constabulary|Police Service)"
 )
 _FOLLOW_UP = re.compile(
     r"\b(?:follow[- ]?up|revisit(?:ed)?|update|progress|one year on|two years on)\b",
