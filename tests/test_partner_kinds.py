@@ -310,3 +310,14 @@ def test_a_place_patrolled_is_no_partner() -> None:
         "On weekend nights officers patrol the city centre alongside taxi marshals.\n"
     )
     assert {k.label for k in release.partner_kinds} == {"taxi marshal"}
+
+
+def test_a_verb_before_a_kind_is_no_part_of_it() -> None:
+    assert _labels("neighbourhood teams meet community wardens and visit youth clubs") == [
+        "community warden",
+        "youth club",
+    ]
+    assert _labels("train operating companies pass footage to the force") == [
+        "train operating company"
+    ]
+    assert _labels("its detention officers and fraud officers work with partners") == []
