@@ -501,6 +501,29 @@ def test_a_post_in_the_plural_is_no_one_persons_post() -> None:
     assert not release.posts
 
 
+def test_reported_speech_with_a_clause_after_said() -> None:
+    assert _posts(
+        "Ann Roe, the National Police Chiefs' Council lead for rural crime, said forces would "
+        "study the findings.\n"
+    ) == {("National Police Chiefs' Council lead for rural crime", ("Ann Roe",))}
+
+
+def test_a_post_and_name_after_led_by_before_does() -> None:
+    assert _posts(
+        "The force led by Chief Constable Ann Roe does not do enough to find corrupt staff.\n"
+    ) == {("Chief Constable", ("Ann Roe",))}
+
+
+def test_an_organisation_named_in_the_possessive_is_the_body() -> None:
+    release = _read(
+        "Kent Police praised\n\n"
+        "The force uses the Weald Institute of Policing's new training on coercive control.\n"
+    )
+    names = {o.name for o in release.organisations}
+    assert "Weald Institute of Policing" in names
+    assert not any(n.endswith("'s") for n in names)
+
+
 def test_the_inspection_was_led_by_post_and_name() -> None:
     assert _posts(
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"

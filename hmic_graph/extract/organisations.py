@@ -221,6 +221,8 @@ def _add(ctx: ReleaseContext, name: str, start: int, found: list[tuple[str, Span
     if len(words) < 2 or words[0][0].islower():
         return
     end = ctx.text.index(words[-1], start + sum(len(w) for w in words[:-1])) + len(words[-1])
+    if re.search(r"\w['’]s$", ctx.text[start:end]):
+        end -= 2  # "the College of Policing's guidance": the body, not its possessive
     span = Span(start, end)
     name = re.sub(r"\s+", " ", span.of(ctx.text))
     overlapping = [m for m in ctx.mentions if m.span.start < span.end and span.start < m.span.end]

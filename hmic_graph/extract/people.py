@@ -81,11 +81,11 @@ _POST_CONNECTORS = frozenset(
 )
 _POST_OPENERS = frozenset({"police", "deputy", "assistant", "detective"})
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,3}"
-# Where a post may begin: a sentence's start, after "the" or an owner's "'s".
+# Where a post may begin: a sentence's start, after "the", "by" or an owner's "'s".
 # A capitalised owner stays in the post as written ("Norfolk's police and crime
 # commissioner"); a lower-case one does not ("the force's chief constable").
 _POST_START = re.compile(
-    r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=['’]s\s)|(?<=\s)(?=[A-Z][\w-]*['’]s\s)"
+    r"^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=\bby\s)|(?<=['’]s\s)|(?<=\s)(?=[A-Z][\w-]*['’]s\s)"
 )
 # "POST, NAME," and "POST NAME verb", tried at each place a post may begin.
 # The post may name an area of several places: "Commissioner for Devon, Cornwall and
@@ -96,7 +96,7 @@ _POST_COMMA_NAME = re.compile(
 )
 _POST_THEN_NAME = re.compile(
     r"(?P<both>[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10}?)(?=\s+(?:has|had|is|was|welcomed|"
-    r"accepted|responded|will|would|led|leads)\b)"
+    r"accepted|responded|will|would|led|leads|does|did)\b)"
 )
 
 
@@ -415,7 +415,9 @@ def indirect_speech(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]
     before = re.compile(
         rf"^(?P<phrase>[A-Z][^.;:!?“”\"]{{2,160}}?),?\s+(?:{verbs})\s+"
         r"(?:in\s+a\s+(?:joint\s+)?statement\s+)?"
-        r"(?:that|he|she|they|it|the|this|these|its|their|there)\b"
+        r"(?:that|he|she|they|it|the|this|these|its|their|there"
+        # "NAME, POST, said forces would study …"
+        r"|[a-z]+\s+(?:would|will|was|were|is|are|had|has|have|could|should|must))\b"
     )
     return after, before
 
