@@ -215,6 +215,32 @@ def test_a_thing_the_force_shares_with_named_forces() -> None:
     }
 
 
+def test_more_ways_of_writing_a_collaboration() -> None:
+    assert _alliances(
+        "Surrey Police and Sussex Police have run a single digital forensics unit since 2019.\n"
+    ) == {("surrey-police", "sussex-police")}
+    assert _alliances(
+        "Operation Wren, which Essex Police and Surrey Police run together, targets drug lines.\n"
+    ) == {("essex-police", "surrey-police")}
+    assert _alliances(
+        "The criminal justice command that Kent shares with Essex Police has a new checklist.\n"
+    ) == {("essex-police", "kent-police")}
+    assert _alliances(
+        "Calls are answered at a centre which also takes calls for Essex Police, under an "
+        "agreement made by the two forces in 2009.\n"
+    ) == {("essex-police", "kent-police")}
+    assert _alliances(
+        "The force also works with Essex, Surrey and Sussex Police through the regional "
+        "organised crime unit.\n"
+    ) == {("essex-police", "kent-police", "surrey-police", "sussex-police")}
+
+
+def test_a_place_the_subject_has_joined_stands_for_its_force() -> None:
+    assert _alliances(
+        "Kent has joined Essex and Surrey in a three-force collaboration on firearms.\n"
+    ) == {("essex-police", "kent-police", "surrey-police")}
+
+
 def test_works_jointly_with_two_forces() -> None:
     assert _alliances(
         "Kent Police works jointly with Essex Police and Surrey Police on firearms."

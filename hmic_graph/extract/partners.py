@@ -181,7 +181,9 @@ def _alliance_forces(ctx: ReleaseContext, sentence: Span, cue: int) -> list[str]
         paired = any(
             re.fullmatch(r"\s*(?:,|and|&|/)\s*", ctx.text[e:start]) for e in counted if e <= start
         )
-        joined = start > cue and re.search(r"(?<!compared )\b(?:with|neighbours,?|forces,?)\s+$", before)
+        joined = (
+            start > cue and re.search(r"(?<!compared )\b(?:with|neighbours,?|forces,?)\s+$", before)
+        ) or re.search(r"\bjoin(?:s|ed)?\s+$", before)  # "Wiltshire has joined Avon and …"
         slashed = ctx.text[end : end + 1] == "/" or ctx.text[start - 1 : start] == "/"
         if place.key in known or paired or joined or slashed:
             forces.append(place.key)
@@ -260,6 +262,11 @@ def _refers_to_subject(
     "its", or the collaboration is "with" forces and no force is named before it
     ("Roads policing is run in collaboration with A and B")."""
     if ctx.lexicon.back_references.search(chunk):
+        return True
+    # "… for Durham Constabulary, under an agreement made by the two forces".
+    if re.search(r"\bthe\s+two\s+forces\b", chunk, re.IGNORECASE) and len(
+        {m.key for m in ctx.mentions_in(sentence) if _is_force(ctx, m.key)}
+    ) == 1:
         return True
     pronoun = re.search(r"\b(?:it|its)\b", chunk, re.IGNORECASE)
     if pronoun is not None:
