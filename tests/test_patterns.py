@@ -785,6 +785,45 @@ def test_a_force_report_of_a_series_after_a_colon_is_its_own_report() -> None:
     ) == ["Fair Play? Legitimacy 2015: Kent Police", "Fair Play? Legitimacy 2015"]
 
 
+def test_a_blank_line_after_get_the_reports_comes_before_the_titles() -> None:
+    assert _titles(
+        "Today HMICFRS published three reports.\n\nGet the reports\n\n"
+        "Open Doors 2021/22 – Kent Fire and Rescue Service\n"
+        "Open Doors 2021/22 – Essex County Fire and Rescue Service\n\n"
+        "Kent Fire and Rescue Service improves\n"
+    ) == [
+        "Open Doors 2021/22 – Kent Fire and Rescue Service",
+        "Open Doors 2021/22 – Essex County Fire and Rescue Service",
+    ]
+
+
+def test_a_refused_title_pattern_gives_way_to_the_next() -> None:
+    assert _titles(
+        "The report, entitled Logged On: cyber crime and the force, was commissioned by the "
+        "policing board.\n"
+    ) == ["Logged On: cyber crime and the force"]
+
+
+def test_more_unquoted_titles() -> None:
+    assert _titles(
+        "The inspection, Down the Line: forces and county lines, looked at how forces work.\n"
+    ) == ["Down the Line: forces and county lines"]
+    assert _titles(
+        "Two Roads, One Plan: police and fire working together sets out eight "
+        "recommendations.\n"
+    ) == ["Two Roads, One Plan: police and fire working together"]
+
+
+def test_a_year_in_brackets_after_a_title_dates_it() -> None:
+    release = _read(
+        "Kent custody is safe\n\nInspectors found custody safe.\n\nNotes to editors\n\n"
+        "1. Held in Kent: a joint inspection of police custody (2024) is available online.\n"
+    )
+    assert [(r.title, r.issued) for r in release.reports] == [
+        ("Held in Kent: a joint inspection of police custody", "2024")
+    ]
+
+
 def test_a_quoted_title_holding_a_question() -> None:
     assert _titles(
         "It follows the first review, 'Fair Play? Stop and search in Kent', published in "

@@ -151,50 +151,57 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                     )
     for _block, sentence in _sentences_across_question_marks(ctx):
         chunk = sentence.of(text)
-        # The patterns are tried in order: a title after "the report," first, a
-        # title opening the sentence only when there is none.
-        matches: list[re.Match[str]] = []
         patterns = ctx.lexicon.unquoted_titles
         if _block.kind.value == "note":
             # A bare title opening a sentence is only trusted in the notes to editors.
             patterns += ctx.lexicon.unquoted_titles_in_notes
+        # The patterns are tried in order (a title after "the report," first, a title
+        # opening the sentence last), and the first that gives a title (or one already
+        # found) wins; one whose matches are all refused gives way to the next.
         for pattern in patterns:
             matches = list(pattern.finditer(chunk))
-            if matches:
+            taken = False
+            for match in matches:
+                title_text = match.group("title")
+                # Two titles in one apposition: "The reports, A: x and B: y, are ...".
+                pieces = re.split(r"\s+and\s+(?=[A-Z][^:–]{0,60}[:–])", title_text)
+                if not all(re.search(r"[:–?]", p) for p in pieces):
+                    # "Fire and Rescue Service Inspection 2018/19: …" is one title.
+                    pieces = [title_text]
+                for piece in pieces:
+                    # "Title and reports on all 43 forces are available": the title ends
+                    # where the other documents begin.
+                    piece = _RUN_ON.split(piece)[0].strip().rstrip(",.")
+                    if piece in found:
+                        taken = True
+                        continue
+                    if not _looks_like_title(piece, chunk[: match.start("title")]):
+                        continue
+                    if _names_a_person(ctx, piece, people):
+                        continue
+                    if _LOOSE_END.match(chunk[match.end("title") :]) and not _says_what_it_is(
+                        piece
+                    ):
+                        continue  # "Kent Police: the inspection found that …" is no title
+                    start = sentence.start + match.start("title") + title_text.index(piece)
+                    if _only_bodies(ctx, piece, start):
+                        continue
+                    if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(
+                        piece
+                    ):
+                        continue
+                    rest = chunk[match.end("title") :]
+                    taken = True
+                    found[piece] = Report(
+                        name=piece,
+                        title=piece,
+                        span=Span(start, start + len(piece)),
+                        issued=_issued(ctx, rest) or _issued(ctx, chunk[: match.start("title")]),
+                        publisher=ctx.publisher,
+                        kind=_kind(chunk),
+                    )
+            if taken:
                 break
-        for match in matches:
-            title_text = match.group("title")
-            # Two titles in one apposition: "The reports, A: x and B: y, are ...".
-            pieces = re.split(r"\s+and\s+(?=[A-Z][^:–]{0,60}[:–])", title_text)
-            if not all(re.search(r"[:–?]", p) for p in pieces):
-                # "Fire and Rescue Service Inspection 2018/19: …" is one title.
-                pieces = [title_text]
-            for piece in pieces:
-                # "Title and reports on all 43 forces are available": the title ends
-                # where the other documents begin.
-                piece = _RUN_ON.split(piece)[0].strip().rstrip(",.")
-                if piece in found or not _looks_like_title(piece, chunk[: match.start("title")]):
-                    continue
-                if _names_a_person(ctx, piece, people):
-                    continue
-                if _LOOSE_END.match(chunk[match.end("title") :]) and not _says_what_it_is(piece):
-                    continue  # "Kent Police: the inspection found that …" is no title
-                start = sentence.start + match.start("title") + title_text.index(piece)
-                if _only_bodies(ctx, piece, start):
-                    continue
-                if ctx.gazetteer.lookup(piece) is not None or ctx.lexicon.contact_label.search(
-                    piece
-                ):
-                    continue
-                rest = chunk[match.end("title") :]
-                found[piece] = Report(
-                    name=piece,
-                    title=piece,
-                    span=Span(start, start + len(piece)),
-                    issued=_issued(ctx, rest) or _issued(ctx, chunk[: match.start("title")]),
-                    publisher=ctx.publisher,
-                    kind=_kind(chunk),
-                )
     for span in ctx.layout.furniture_titles:
         # A title listed under "Get the reports" may carry its list marker.
         title = _LIST_MARKER.sub("", span.of(text).strip()).strip("'‘’\"“”").rstrip(".").rstrip()
@@ -209,6 +216,24 @@ def extract_reports(ctx: ReleaseContext, people: frozenset[str] = frozenset()) -
                 issued=ctx.published if _PUBLISHED_TODAY.search(text) else None,
                 publisher=ctx.publisher,
                 kind="report",
+            )
+    # "Title (2024)": the year in brackets says when it came out, and is no part of it.
+    for title, report in list(found.items()):
+        dated = _YEAR_AFTER.search(title)
+        if dated is not None:
+            del found[title]
+            plain = title[: dated.start()]
+            found.setdefault(
+                plain,
+                Report(
+                    plain,
+                    plain,
+                    Span(report.span.start, report.span.start + len(plain)),
+                    report.issued or dated.group(1),
+                    report.publisher,
+                    report.concerns,
+                    report.kind,
+                ),
             )
     # Titles that differ only in case or accents ("Calm streets" and "Calm Streets")
     # would share one IRI: the first spelling names the report.
@@ -260,6 +285,7 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_YEAR_AFTER = re.compile(r"\s*\(((?:19|20)\d\d)\)$")
 _LIST_MARKER = re.compile(r"^(?:[-–—•*]|\d{1,2}[.)])\s+")
 
 

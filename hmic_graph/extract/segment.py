@@ -154,12 +154,15 @@ def segment(text: str) -> Layout:
     # "Get the report" heads one title; "Get the reports" heads the lines after it
     # up to the next blank line.
     expect_title: str | None = None
+    titles_taken = 0
     previous_end = 0
     for index, (start, end) in enumerate(paragraphs):
         para = text[start:end]
         blank_before = text.count("\n", previous_end, start) > 1
         previous_end = end
-        if expect_title == "many" and blank_before:
+        # "Get the reports" heads the lines after it up to a blank line; a blank
+        # line straight after the heading comes before the titles, not after them.
+        if expect_title == "many" and blank_before and titles_taken:
             expect_title = None
         # A lead paragraph after a bare "Get the report" is no title: a title is one
         # short line, not several sentences.
@@ -169,6 +172,7 @@ def segment(text: str) -> Layout:
             layout.furniture_titles.append(Span(start, end))
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
             expect_title = "many" if expect_title == "many" else None
+            titles_taken += 1
             continue
         expect_title = None
         inline = _FURNITURE_WITH_TITLE.match(para)
@@ -182,6 +186,7 @@ def segment(text: str) -> Layout:
             lowered = para.strip().rstrip(":").strip().lower()
             if "report" in lowered and lowered.startswith(("get the", "download", "read the")):
                 expect_title = "many" if lowered.endswith("reports") else "one"
+                titles_taken = 0
             continue
         if re.match(r"^\s*published\s*:", para, re.IGNORECASE):
             layout.blocks.append(Block(Span(start, end), para, BlockKind.FURNITURE))
