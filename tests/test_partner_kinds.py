@@ -321,3 +321,36 @@ def test_a_verb_before_a_kind_is_no_part_of_it() -> None:
         "train operating company"
     ]
     assert _labels("its detention officers and fraud officers work with partners") == []
+
+
+def test_advocates_prescribers_and_appropriate_adults() -> None:
+    assert _labels(
+        "officers work with independent stalking advocates, social prescribers, appropriate "
+        "adults and building control officers"
+    ) == [
+        "independent stalking advocate",
+        "social prescriber",
+        "appropriate adult",
+        "building control officer",
+    ]
+    assert _labels("to support children and vulnerable adults, enough officers and young adults") == []
+
+
+def test_a_worker_word_may_qualify_a_kind() -> None:
+    assert _labels("it works with the appropriate adult service and adult social care") == [
+        "appropriate adult service",
+        "adult social care",
+    ]
+
+
+def test_meets_is_a_partnership_cue_and_hold_ends_a_phrase() -> None:
+    release = extract_release(
+        "Kent Police praised\n\n"
+        "The criminal justice unit meets court staff and victim advocates every week. "
+        "Officers hold regular surgeries alongside parish councils.\n"
+    )
+    assert {k.label for k in release.partner_kinds} == {
+        "court staff",
+        "victim advocate",
+        "parish council",
+    }

@@ -263,8 +263,8 @@ def _modifiers(
         if not word.islower() or word in rules.stops:
             break
         # "school nurses", "university security teams": a singular body word may
-        # qualify a kind of worker or a plural kind; "mental health professionals
-        # service": workers may qualify a body.
+        # qualify a kind of worker or a plural kind, and a worker word any kind;
+        # "mental health professionals service": workers may qualify a body.
         if (
             word in rules.singular
             and word not in rules.mass
@@ -273,6 +273,8 @@ def _modifiers(
                 and (
                     tokens[head][2] in _worker_forms(rules)
                     or rules.singular.get(tokens[head][2]) != tokens[head][2]
+                    # "the appropriate adult service", "adult social care"
+                    or word in rules.workers
                 )
             )
             and not (
