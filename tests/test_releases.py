@@ -105,3 +105,25 @@ def test_errors_list_every_miss_and_invention_by_category(tmp_path: Path) -> Non
     assert "forces: 1 missed, 0 invented" in lines
     assert any(line.split() == ["missed", "a", "essex", "police"] for line in lines)
     assert any(line.startswith("partner_kinds: 0 missed, 1 invented") for line in lines)
+
+
+def test_a_body_is_scored_as_one_item_under_any_of_its_names() -> None:
+    from hmic_graph.ingest.evaluate import expected_items
+
+    written = expected_items(
+        {
+            "subject": ["Avon Fire & Rescue Service"],
+            "organisations": ["Avon Fire & Rescue Service", "Ofsted"],
+        }
+    )
+    canonical = expected_items(
+        {
+            "subject": ["Avon Fire and Rescue Service"],
+            "organisations": [
+                "Avon Fire and Rescue Service",
+                "Office for Standards in Education, Children's Services and Skills",
+            ],
+        }
+    )
+    assert written["subject"] == canonical["subject"]
+    assert written["organisations"] == canonical["organisations"]

@@ -110,7 +110,7 @@ def _pref_label(concept: str) -> str:
 def expected_items(expected: dict[str, Any]) -> dict[str, set[Any]]:
     """The comparable items of an expected-answers file, per category."""
     return {
-        "subject": {_norm(n) for n in expected.get("subject", [])},
+        "subject": {_norm(_canonical(n)) for n in expected.get("subject", [])},
         "publisher": {_norm(expected["publisher"])} if expected.get("publisher") else set(),
         "forces": {_norm(n) for n in expected.get("forces", [])},
         "organisations": {_norm(_canonical(n)) for n in expected.get("organisations", [])},
