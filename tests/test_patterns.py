@@ -540,6 +540,17 @@ def test_a_post_and_name_after_led_by_before_does() -> None:
     ) == {("Chief Constable", ("Ann Roe",))}
 
 
+def test_people_of_a_body_before_its_name_are_no_part_of_it() -> None:
+    release = _read(
+        "Kent Police praised\n\n"
+        "Tenants of Weald Valley Homes told inspectors that officers came quickly. Officers "
+        "and Marsh Roads Agency staff patrol the bypass together.\n"
+    )
+    names = {o.name for o in release.organisations}
+    assert {"Weald Valley Homes", "Marsh Roads Agency"} <= names
+    assert not any(n.startswith(("Tenants", "Officers")) for n in names)
+
+
 def test_an_organisation_named_in_the_possessive_is_the_body() -> None:
     release = _read(
         "Kent Police praised\n\n"
