@@ -35,6 +35,19 @@ def test_in_a_joint_statement_they_said() -> None:
     assert _said(text) == [(("Ann Roe", "Jo Marsh"), "Staff in both")]
 
 
+def test_led_by_name_then_post_and_post_then_name_both_speak() -> None:
+    text = (
+        "The inspection was led by Ann Roe, Ofsted's Regional Director for the North, and HM "
+        "Inspector of Constabulary Jo Marsh. In a joint statement they said:\n\n"
+        "\u201cChildren in Weald are safer.\u201d\n"
+    )
+    assert _said(text) == [(("Ann Roe", "Jo Marsh"), "Children in Weald")]
+    release = extract_release(HEAD + text)
+    assert ("Ofsted's Regional Director for the North", ("Ann Roe",)) in {
+        (p.label, p.holders) for p in release.posts
+    }
+
+
 def test_interrupted_quote_is_one_quote_with_its_speaker() -> None:
     text = (
         '"We found real progress in the force," said Jane Doe, HM Inspector of Constabulary '

@@ -94,6 +94,10 @@ _POST_COMMA_NAME = re.compile(
     rf"(?P<post>[A-Za-z][\w'’&-]*(?:\s+[\w'’&-]+){{0,8}}?"
     rf"(?:,\s+[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){{0,5}}?)*?),\s+(?P<name>{_NAME}),"
 )
+# "led by NAME, POST," (the post after the name, in apposition).
+_LED_BY_NAME_POST = re.compile(
+    rf"\bled\s+by\s+(?P<name>{_NAME}),\s+(?P<post>[A-Z][^,;.]{{3,80}}?),"
+)
 _POST_THEN_NAME = re.compile(
     r"(?P<both>[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10}?)(?=\s+(?:has|had|is|was|welcomed|"
     r"accepted|responded|will|would|led|leads|does|did)\b)"
@@ -308,6 +312,17 @@ class People:
                 continue
             person = self.add(name, Span(span.start + name_at, span.start + name_at + len(name)))
             found.append(Speaker(person, post, Span(span.start + at, span.start + at + len(post))))
+        # "The inspection was led by Ann Roe, Ofsted's Regional Director for the North, and …"
+        for led in _LED_BY_NAME_POST.finditer(chunk):
+            name, post = led.group("name"), led.group("post")
+            known = any(s.name == name for s in found)
+            if known or not self.looks_like_name(name) or not self.is_post(post):
+                continue
+            if self.lexicon.inspector_post.search(post):
+                continue  # inspectors are read by posts_in_prose
+            name_at, post_at = span.start + led.start("name"), span.start + led.start("post")
+            person = self.add(name, Span(name_at, name_at + len(name)))
+            found.append(Speaker(person, post, Span(post_at, post_at + len(post))))
         return found
 
     def _only_post_words(self, post: str) -> bool:
