@@ -561,6 +561,12 @@ def test_an_organisation_named_in_the_possessive_is_the_body() -> None:
     assert not any(n.endswith("'s") for n in names)
 
 
+def test_an_adverbial_before_a_post_is_no_part_of_it() -> None:
+    assert _posts(
+        "In response, Chief Constable Ann Roe said the force would act on every finding.\n"
+    ) == {("Chief Constable", ("Ann Roe",))}
+
+
 def test_the_inspection_was_led_by_post_and_name() -> None:
     assert _posts(
         "The inspection was led by HM Inspector of Fire & Rescue Services Ann Roe, who said:\n\n"

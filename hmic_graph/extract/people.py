@@ -364,6 +364,8 @@ class People:
                 and not self.looks_like_name(merged[-1][0])
                 and not self.is_post(merged[-1][0])
                 and self.is_post(part)
+                # "In response, Chief Constable X": an adverbial is no part of a post.
+                and all(w[:1].isupper() or w in ("and", "&") for w in merged[-1][0].split())
             ):
                 head, head_at = merged.pop()
                 merged.append((text[head_at : at + len(part)], head_at))
