@@ -1,7 +1,7 @@
 """Our own corpus of varied releases (tests/releases/, fictional text written
 for testing): every release gives a conforming graph and the same records
 twice; extraction quality is held above a floor per split (dev, test and,
-since the passes that tuned on them, fresh, fresh2, fresh3, fresh5 and fresh6; fresh4/
+since the passes that tuned on them, fresh, fresh2, fresh3, fresh5, fresh6 and fresh7; fresh4/
 is only ever measured, by the lead, and never opened here)."""
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ FLOORS = {
     "fresh5": {"f1": 0.98, "precision": 0.99, "category_f1": 0.95},
     # Tuned on since the sixth pass (its first run is in fresh6/README.md).
     "fresh6": {"f1": 0.96, "precision": 0.98, "category_f1": 0.84},
+    # Tuned on since the seventh pass (its first run is in fresh7/README.md).
+    "fresh7": {"f1": 0.95, "precision": 0.96, "category_f1": 0.72},
 }
 
 
