@@ -2,7 +2,7 @@
 for testing): every release gives a conforming graph and the same records
 twice; extraction quality is held above a floor per split (dev, test and,
 since the passes that tuned on them, fresh, fresh2, fresh3, fresh5, fresh6 and fresh7; fresh4/
-is only ever measured, by the lead, and never opened here)."""
+and fresh8/ are only ever measured, by the lead, and never opened here)."""
 
 from __future__ import annotations
 
