@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from hmic_graph.extract.context import ReleaseContext
-from hmic_graph.extract.lexicon import Lexicon
+from hmic_graph.extract.lexicon import Lexicon, words_pattern
 from hmic_graph.extract.people import People, Speaker
 from hmic_graph.extract.segment import Block, BlockKind
 from hmic_graph.model.records import Quote, Span
@@ -152,15 +152,19 @@ def _single_mark_opens(para: str, index: int) -> bool:
     if para[:index].rstrip()[-1:] in (":", ".", "!", "?"):
         return True
     # "‘…,’ she said, ‘and …": an interrupted quote goes on after its attribution.
-    return bool(_RESUMED_AFTER.search(para[:index]))
+    return bool(_resumed_after().search(para[:index]))
 
 
 _IN_A_STATEMENT = re.compile(r"in\s+a\s+(?:joint\s+)?statement,?\s+", re.IGNORECASE)
-#: A closing curly single mark, an attribution with a verb of speech, and a comma.
-_RESUMED_AFTER = re.compile(
-    r"’\s+[^‘’.!?]{0,60}?\b(?:said|says|added|adds|continued|continues|went\s+on)\b"
-    r"[^‘’.!?]{0,40},\s*$"
-)
+
+
+@functools.cache
+def _resumed_after() -> re.Pattern[str]:
+    """A closing curly single mark, an attribution with a verb of speech, and a comma."""
+    from hmic_graph.extract.lexicon import lexicon
+
+    verbs = words_pattern([*lexicon().speech_verbs, "went on"]).pattern
+    return re.compile(rf"’\s+[^‘’.!?]{{0,60}}?{verbs}[^‘’.!?]{{0,40}},\s*$")
 
 
 @dataclass
